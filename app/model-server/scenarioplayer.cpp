@@ -1,0 +1,111 @@
+#include "scenarioplayer.h"
+
+#include "requestcontent.h"
+
+namespace tandem::modelserver {
+
+namespace {
+
+constexpr std::size_t kQuotedResultLength = 300;
+
+std::string where(const Scenario &scenario, std::size_t turnIndex)
+{
+    return "scenario \"" + scenario.name + "\", turn " + std::to_string(turnIndex + 1) + " of "
+           + std::to_string(scenario.turns.size()) + ": ";
+}
+
+// The tool results as one line for an error message, cut to a readable length.
+std::string quote(const std::string &text)
+{
+    std::string quoted;
+    for (const char c : text.substr(0, kQuotedResultLength))
+        quoted += c == '\n' ? std::string("\\n") : std::string(1, c);
+    if (text.size() > kQuotedResultLength)
+        quoted += "...";
+    return "\"" + quoted + "\"";
+}
+
+} // namespace
+
+ScenarioPlayer::ScenarioPlayer(const ScenarioBook &book)
+    : m_book(book)
+{}
+
+std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann::json &body) const
+{
+    const nlohmann::json &messages = body["messages"];
+    const Scenario *scenario = m_book.find(messageText(messages.front()));
+    if (scenario == nullptr) {
+        ReplyBlock fallback;
+        fallback.text = m_book.fallback();
+        return ScriptedReply{{fallback}, {}, false};
+    }
+
+    // Roles alternate and the last message is the user's, so this counts assistant messages.
+    const std::size_t turnIndex = messages.size() / 2;
+    if (turnIndex >= scenario->turns.size()) {
+        return std::unexpected(
+            "scenario \"" + scenario->name + "\" has " + std::to_string(scenario->turns.size())
+            + " turns, but the request is for turn " + std::to_string(turnIndex + 1));
+    }
+
+    if (auto checked = checkExpectations(*scenario, turnIndex, messages.back()); !checked)
+        return std::unexpected(checked.error());
+    if (auto checked = checkToolsDeclared(*scenario, turnIndex, body); !checked)
+        return std::unexpected(checked.error());
+
+    return ScriptedReply{scenario->turns[turnIndex].reply, scenario->name,
+                         turnIndex + 1 == scenario->turns.size()};
+}
+
+std::expected<void, std::string> ScenarioPlayer::checkExpectations(const Scenario &scenario,
+                                                                   std::size_t turnIndex,
+                                                                   const nlohmann::json &lastUser)
+{
+    const Turn &turn = scenario.turns[turnIndex];
+    if (turn.expectations.empty())
+        return {};
+
+    std::string results;
+    bool anyResult = false;
+    bool anyError = false;
+    for (const auto &block : contentBlocks(lastUser)) {
+        if (block["type"] != "tool_result")
+            continue;
+        results += (anyResult ? "\n" : "") + toolResultText(block);
+        anyResult = true;
+        anyError = anyError || block.value("is_error", false);
+    }
+
+    if (!anyResult) {
+        return std::unexpected(where(scenario, turnIndex)
+                               + "expected a tool result, but the "
+                                 "last user message holds none");
+    }
+    for (const Expectation &expectation : turn.expectations) {
+        if (!expectation.holdsFor(results, anyError)) {
+            return std::unexpected(where(scenario, turnIndex) + "expected " + expectation.describe()
+                                   + ", but it reads " + quote(results)
+                                   + (anyError ? " (is_error true)" : ""));
+        }
+    }
+    return {};
+}
+
+std::expected<void, std::string> ScenarioPlayer::checkToolsDeclared(const Scenario &scenario,
+                                                                    std::size_t turnIndex,
+                                                                    const nlohmann::json &body)
+{
+    const auto declared = declaredToolNames(body);
+    for (const ReplyBlock &block : scenario.turns[turnIndex].reply) {
+        if (block.type != ReplyBlock::Type::ToolUse || declared.contains(block.toolName))
+            continue;
+        return std::unexpected(where(scenario, turnIndex) + "the reply calls the tool \""
+                               + block.toolName
+                               + "\", but the request's tools array does not "
+                                 "declare it");
+    }
+    return {};
+}
+
+} // namespace tandem::modelserver

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "scenariobook.h"
+
+#include <nlohmann/json.hpp>
+
+#include <expected>
+#include <string>
+#include <vector>
+
+namespace tandem::modelserver {
+
+// What the server streams back for one request.
+struct ScriptedReply
+{
+    std::vector<ReplyBlock> blocks;
+    std::string scenarioName; // empty for the fallback
+    bool finishesScenario = false; // this was the scenario's last turn
+};
+
+// Chooses the reply to a request that passed the protocol check: the scenario whose pattern
+// matches the first user prompt, at the turn given by the number of assistant messages so far,
+// once the turn's expectations hold for the latest tool results and every tool the reply calls
+// is declared. A prompt no scenario matches gets the book's fallback text.
+class ScenarioPlayer
+{
+public:
+    explicit ScenarioPlayer(const ScenarioBook &book);
+
+    // The reply, or why the request fails the scenario (without the "scenario check failed"
+    // prefix).
+    std::expected<ScriptedReply, std::string> answer(const nlohmann::json &body) const;
+
+private:
+    static std::expected<void, std::string> checkExpectations(const Scenario &scenario,
+                                                              std::size_t turnIndex,
+                                                              const nlohmann::json &lastUser);
+    static std::expected<void, std::string>
+    checkToolsDeclared(const Scenario &scenario, std::size_t turnIndex, const nlohmann::json &body);
+
+    const ScenarioBook &m_book;
+};
+
+} // namespace tandem::modelserver

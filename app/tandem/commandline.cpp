@@ -1,0 +1,103 @@
+#include "commandline.h"
+
+#include <QCommandLineParser>
+
+namespace tandem::app {
+
+namespace {
+
+struct Options
+{
+    QCommandLineOption repo{QStringLiteral("repo"),
+                            QStringLiteral("A local git checkout (any folder inside it) or a "
+                                           "clone URL."),
+                            QStringLiteral("PATH")};
+    QCommandLineOption task{QStringLiteral("task"), QStringLiteral("What to do, in words."),
+                            QStringLiteral("TEXT")};
+    QCommandLineOption model{QStringLiteral("model"),
+                             QStringLiteral("anthropic:NAME or scripted:FILE."),
+                             QStringLiteral("MODEL")};
+    QCommandLineOption push{QStringLiteral("push"),
+                            QStringLiteral("Push the review branch to this remote."),
+                            QStringLiteral("REMOTE")};
+    QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
+                            QStringLiteral("Show this help.")};
+    QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
+};
+
+} // namespace
+
+QString CommandLine::helpText()
+{
+    return QStringLiteral(
+        "Usage:\n"
+        "  tandem [--repo PATH] [--model MODEL]\n"
+        "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
+        "      Without --repo it works on a copy of the bundled demo repository.\n"
+        "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
+        "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
+        "      workspace of its own on a review branch tandem/<task>, lets the model read,\n"
+        "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
+        "      commits with your git identity and, with --push, pushes the branch. Exits 0 on\n"
+        "      success, and otherwise prints one line saying why.\n"
+        "\n"
+        "Options:\n"
+        "  --repo PATH      A local git checkout (any folder inside it; your working tree is\n"
+        "                   never touched) or a clone URL.\n"
+        "  --task TEXT      What to do, in words, e.g. \"Fix the failing test\".\n"
+        "  --model MODEL    anthropic:NAME  the Anthropic API (needs ANTHROPIC_API_KEY;\n"
+        "                                   ANTHROPIC_BASE_URL overrides the address)\n"
+        "                   scripted:FILE   Tandem's scripted model server replaying FILE\n"
+        "                   Default: anthropic:claude-sonnet-4-5 when ANTHROPIC_API_KEY is\n"
+        "                   set, else the scripted demo model.\n"
+        "  --push REMOTE    Push the review branch to this remote of the repository. The\n"
+        "                   credential comes from TANDEM_GIT_TOKEN (user TANDEM_GIT_USERNAME)\n"
+        "                   or your git credential helper, and never enters the sandbox.\n"
+        "  -h, --help       Show this help.\n"
+        "  --version        Show the version.\n"
+        "\n"
+        "Files: workspaces, the audit log (audit.jsonl) and the log of `tandem run`\n"
+        "(tandem.log) live in $XDG_DATA_HOME/tandem (default ~/.local/share/tandem).\n");
+}
+
+CommandLine CommandLine::parse(const QStringList &arguments)
+{
+    CommandLine line;
+    QStringList rest = arguments;
+    if (rest.size() > 1 && rest.at(1) == QLatin1String("run")) {
+        line.mode = Mode::Run;
+        rest.removeAt(1);
+    }
+
+    Options options;
+    QCommandLineParser parser;
+    parser.addOptions(
+        {options.repo, options.task, options.model, options.push, options.help, options.version});
+    if (!parser.parse(rest)) {
+        line.error = parser.errorText() + QStringLiteral(": see tandem --help.");
+        return line;
+    }
+    if (parser.isSet(options.help))
+        line.mode = Mode::Help;
+    else if (parser.isSet(options.version))
+        line.mode = Mode::Version;
+
+    line.repo = parser.value(options.repo);
+    line.task = parser.value(options.task).trimmed();
+    line.model = parser.value(options.model);
+    line.pushRemote = parser.value(options.push);
+
+    if (!parser.positionalArguments().isEmpty()) {
+        line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")
+                         .arg(parser.positionalArguments().first());
+    } else if (line.mode == Mode::Run && line.repo.isEmpty()) {
+        line.error = QStringLiteral("tandem run needs --repo PATH (a git checkout or a URL).");
+    } else if (line.mode == Mode::Run && line.task.isEmpty()) {
+        line.error = QStringLiteral("tandem run needs --task TEXT (what to do).");
+    } else if (line.mode == Mode::Window && (!line.task.isEmpty() || !line.pushRemote.isEmpty())) {
+        line.error = QStringLiteral("--task and --push belong to `tandem run`: see tandem --help.");
+    }
+    return line;
+}
+
+} // namespace tandem::app

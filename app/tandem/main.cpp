@@ -1,0 +1,44 @@
+#include "commandline.h"
+#include "headlessrun.h"
+#include "windowapp.h"
+
+#include <QCoreApplication>
+#include <QLoggingCategory>
+
+#include <cstdio>
+
+namespace tandem::app {
+Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
+}
+
+int main(int argc, char *argv[])
+{
+    using tandem::app::CommandLine;
+
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments << QString::fromLocal8Bit(argv[i]);
+
+    const CommandLine line = CommandLine::parse(arguments);
+    if (!line.error.isEmpty()) {
+        std::fprintf(stderr, "tandem: %s\n", qPrintable(line.error));
+        return 2;
+    }
+
+    switch (line.mode) {
+    case CommandLine::Mode::Help:
+        std::fputs(qPrintable(CommandLine::helpText()), stdout);
+        return 0;
+    case CommandLine::Mode::Version:
+        std::printf("tandem %s\n", TANDEM_VERSION);
+        return 0;
+    case CommandLine::Mode::Run: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("tandem"));
+        return tandem::app::HeadlessRun::exec(line);
+    }
+    case CommandLine::Mode::Window:
+        break;
+    }
+    return tandem::app::WindowApp::exec(argc, argv, line);
+}

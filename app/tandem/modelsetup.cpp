@@ -1,0 +1,143 @@
+#include "modelsetup.h"
+
+#include "llm/anthropicclient.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QRegularExpression>
+
+namespace tandem::app {
+
+Q_DECLARE_LOGGING_CATEGORY(lcApp)
+
+namespace {
+
+constexpr int kServerStartMs = 10'000;
+
+QString serverProgram()
+{
+    const QString configured = qEnvironmentVariable("TANDEM_MODEL_SERVER");
+    if (!configured.isEmpty())
+        return configured;
+    return QDir(QCoreApplication::applicationDirPath())
+        .filePath(QStringLiteral("tandem-model-server"));
+}
+
+} // namespace
+
+ModelSetup::~ModelSetup()
+{
+    if (m_server && m_server->state() != QProcess::NotRunning) {
+        m_server->kill();
+        m_server->waitForFinished(2000);
+    }
+}
+
+base::Result<std::unique_ptr<ModelSetup>> ModelSetup::create(const QString &spec)
+{
+    std::unique_ptr<ModelSetup> setup(new ModelSetup);
+    const bool haveKey = !qEnvironmentVariable("ANTHROPIC_API_KEY").isEmpty();
+
+    base::Status ready;
+    if (spec.isEmpty() && haveKey)
+        ready = setup->setUpAnthropic(QString::fromLatin1(kDefaultModel));
+    else if (spec.isEmpty())
+        ready = setup->setUpScripted(QString());
+    else if (spec.startsWith(QLatin1String("anthropic:")) && spec.size() > 10)
+        ready = setup->setUpAnthropic(spec.mid(10));
+    else if (spec.startsWith(QLatin1String("scripted:")) && spec.size() > 9)
+        ready = setup->setUpScripted(spec.mid(9));
+    else
+        ready = base::fail("bad_model",
+                           QStringLiteral("--model %1 is not understood: use anthropic:NAME (for "
+                                          "example anthropic:%2) or scripted:FILE.")
+                               .arg(spec, QString::fromLatin1(kDefaultModel)));
+
+    if (!ready)
+        return std::unexpected(ready.error());
+    return setup;
+}
+
+base::Status ModelSetup::setUpAnthropic(const QString &model)
+{
+    const QString key = qEnvironmentVariable("ANTHROPIC_API_KEY");
+    if (key.isEmpty()) {
+        return base::fail("no_api_key",
+                          QStringLiteral("ANTHROPIC_API_KEY is not set: export your key, or use "
+                                         "--model scripted:FILE to run without one."));
+    }
+
+    llm::AnthropicClient::Config config;
+    const QString baseUrl = qEnvironmentVariable("ANTHROPIC_BASE_URL");
+    if (!baseUrl.isEmpty())
+        config.baseUrl = baseUrl;
+    config.apiKey = key;
+    config.model = model;
+    m_client = std::make_unique<llm::AnthropicClient>(config);
+    m_label = QStringLiteral("anthropic:%1").arg(model);
+    return {};
+}
+
+base::Status ModelSetup::setUpScripted(const QString &scenario)
+{
+    QStringList arguments;
+    if (scenario.isEmpty()) {
+        arguments << QStringLiteral("--demo");
+        m_demo = true;
+    } else if (!QFileInfo(scenario).isFile()) {
+        return base::fail("bad_model", QStringLiteral("The scenario file %1 does not exist: pass "
+                                                      "--model scripted:FILE with a scenario.")
+                                           .arg(scenario));
+    } else {
+        arguments << QStringLiteral("--scenario") << QFileInfo(scenario).absoluteFilePath();
+    }
+
+    auto url = startServer(arguments);
+    if (!url)
+        return std::unexpected(url.error());
+
+    llm::AnthropicClient::Config config;
+    config.baseUrl = *url;
+    // The scripted server wants a key like the real API does; it never sees the user's.
+    config.apiKey = QStringLiteral("scripted");
+    config.model = QStringLiteral("scripted");
+    m_label = m_demo ? QStringLiteral("scripted demo model")
+                     : QStringLiteral("scripted:%1").arg(QFileInfo(scenario).fileName());
+    config.label = m_label;
+    m_client = std::make_unique<llm::AnthropicClient>(config);
+    m_scripted = true;
+    return {};
+}
+
+base::Result<QString> ModelSetup::startServer(const QStringList &arguments)
+{
+    const QString program = serverProgram();
+    m_server = std::make_unique<QProcess>();
+    m_server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    m_server->start(program, arguments
+                                 + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                                               QStringLiteral("--exit-with-parent")});
+    if (!m_server->waitForStarted(kServerStartMs)) {
+        return base::fail("model_server",
+                          QStringLiteral("Cannot start the scripted model server %1: %2")
+                              .arg(program, m_server->errorString()));
+    }
+
+    static const QRegularExpression listening(QStringLiteral("listening on (http://\\S+)"));
+    QByteArray firstLine;
+    while (!firstLine.contains('\n') && m_server->waitForReadyRead(kServerStartMs))
+        firstLine += m_server->readAllStandardOutput();
+
+    const auto match = listening.match(QString::fromUtf8(firstLine));
+    if (!match.hasMatch()) {
+        return base::fail("model_server",
+                          QStringLiteral("The scripted model server did not start (%1).")
+                              .arg(QString::fromUtf8(firstLine).trimmed()));
+    }
+    qCInfo(lcApp, "scripted model server at %s", qPrintable(match.captured(1)));
+    return match.captured(1);
+}
+
+} // namespace tandem::app

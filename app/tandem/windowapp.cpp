@@ -1,0 +1,78 @@
+#include "windowapp.h"
+
+#include "demorepository.h"
+#include "modelsetup.h"
+
+#include "agent/reviewtask.h"
+#include "audit/auditlog.h"
+#include "ui/mainwindow.h"
+#include "ui/webenginesetup.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QMessageBox>
+#include <QStandardPaths>
+
+namespace tandem::app {
+
+namespace {
+
+QString dataDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+           + QStringLiteral("/tandem");
+}
+
+int showFatal(const base::Error &error)
+{
+    std::fprintf(stderr, "tandem: %s\n", qPrintable(error.message));
+    QMessageBox::critical(nullptr, QStringLiteral("Tandem"), error.message);
+    return 1;
+}
+
+} // namespace
+
+int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
+{
+    ui::disableChromiumSandboxIfRoot();
+    ui::registerUrlSchemes();
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("Tandem"));
+    QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("dev.tandem.Tandem"));
+
+    auto model = ModelSetup::create(line.model);
+    if (!model)
+        return showFatal(model.error());
+
+    QString source = line.repo;
+    if (source.isEmpty()) {
+        auto demo = DemoRepository::ensure(dataDirectory());
+        if (!demo)
+            return showFatal(demo.error());
+        source = *demo;
+    }
+
+    audit::AuditLog audit(dataDirectory() + QStringLiteral("/audit.jsonl"));
+    if (auto opened = audit.open(); !opened)
+        return showFatal(opened.error());
+
+    agent::ReviewTaskOptions options;
+    options.source = source;
+    options.task = QStringLiteral("session %1")
+                       .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
+    options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
+    agent::ReviewTask session((*model)->client(), audit, options);
+    if (auto prepared = session.prepare(); !prepared)
+        return showFatal(prepared.error());
+
+    ui::WindowInfo info;
+    info.modelLabel = (*model)->label();
+    info.demoModel = (*model)->isDemo();
+    info.workspace = session.workspace();
+    ui::MainWindow window(*session.loop(), info);
+    window.show();
+    return app.exec();
+}
+
+} // namespace tandem::app

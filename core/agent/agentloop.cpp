@@ -1,0 +1,217 @@
+#include "agent/agentloop.h"
+
+#include "audit/auditlog.h"
+
+#include <QCryptographicHash>
+#include <QLoggingCategory>
+#include <QMutexLocker>
+
+namespace tandem::agent {
+
+Q_LOGGING_CATEGORY(lcAgent, "tandem.agent", QtWarningMsg)
+
+using nlohmann::json;
+
+namespace {
+
+constexpr size_t kAuditOutputChars = 4096;
+
+// Turns the client's stream callbacks into the loop's signals.
+class SignalObserver : public llm::StreamObserver
+{
+public:
+    explicit SignalObserver(AgentLoop *loop, void (AgentLoop::*signal)(const QString &))
+        : m_loop(loop)
+        , m_signal(signal)
+    {}
+
+    void textDelta(int, const std::string &text) override
+    {
+        (m_loop->*m_signal)(QString::fromStdString(text));
+    }
+    void toolUseStarted(int, const std::string &, const std::string &) override {}
+
+private:
+    AgentLoop *m_loop;
+    void (AgentLoop::*m_signal)(const QString &);
+};
+
+std::string sha256(const std::string &text)
+{
+    return QCryptographicHash::hash(QByteArray::fromStdString(text), QCryptographicHash::Sha256)
+        .toHex()
+        .toStdString();
+}
+
+bool endsTurn(const std::string &stopReason)
+{
+    return stopReason != "tool_use" && stopReason != "pause_turn";
+}
+
+} // namespace
+
+AgentLoop::AgentLoop(llm::ModelClient &model, tools::ToolRegistry &tools, audit::AuditLog *audit,
+                     AgentConfig config, QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_tools(tools)
+    , m_audit(audit)
+    , m_config(std::move(config))
+{}
+
+void AgentLoop::cancel()
+{
+    QMutexLocker lock(&m_cancelMutex);
+    m_cancel.cancel();
+}
+
+base::Result<AgentOutcome> AgentLoop::run(const QString &userMessage)
+{
+    // A stop that lands before this line still counts for this run; the next run gets a fresh
+    // token once this one is over.
+    base::CancelToken cancel;
+    {
+        QMutexLocker lock(&m_cancelMutex);
+        cancel = m_cancel;
+    }
+    auto result = runWith(userMessage, cancel);
+
+    QMutexLocker lock(&m_cancelMutex);
+    m_cancel = base::CancelToken();
+    return result;
+}
+
+base::Result<AgentOutcome> AgentLoop::runWith(const QString &userMessage,
+                                              const base::CancelToken &cancel)
+{
+    // After a failed reply the conversation still ends with the user's turn: add to it, so
+    // that roles keep alternating as the API requires.
+    auto text = llm::ContentBlock::makeText(userMessage.toStdString());
+    if (!m_conversation.empty() && m_conversation.back().role == llm::Role::User)
+        m_conversation.back().content.push_back(std::move(text));
+    else
+        m_conversation.push_back({llm::Role::User, {std::move(text)}});
+    audit("user_message", {{"text", userMessage.toStdString()}});
+
+    AgentOutcome outcome;
+    while (outcome.turns < m_config.maxTurns) {
+        auto reply = requestReply(cancel);
+        if (!reply) {
+            if (cancel.isCancelled())
+                return AgentOutcome{AgentOutcome::Stop::Cancelled, outcome.turns, {}};
+            return std::unexpected(reply.error());
+        }
+        ++outcome.turns;
+        m_conversation.push_back(reply->message);
+        outcome.finalText = QString::fromStdString(reply->message.text());
+
+        if (reply->message.toolUses().empty() || endsTurn(reply->stopReason)) {
+            outcome.stop = AgentOutcome::Stop::EndTurn;
+            return outcome;
+        }
+
+        m_conversation.push_back(runToolCalls(reply->message, cancel));
+        if (cancel.isCancelled()) {
+            outcome.stop = AgentOutcome::Stop::Cancelled;
+            return outcome;
+        }
+    }
+
+    outcome.stop = AgentOutcome::Stop::TurnBudget;
+    audit("turn_budget", {{"turns", outcome.turns}});
+    return outcome;
+}
+
+base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &cancel)
+{
+    llm::ModelRequest request;
+    request.system = m_config.systemPrompt;
+    request.messages = m_conversation;
+    request.tools = m_tools.specs();
+
+    json toolNames = json::array();
+    for (const llm::ToolSpec &tool : request.tools)
+        toolNames.push_back(tool.name);
+    audit("model_request", {{"model", m_model.describe().toStdString()},
+                            {"messages", request.messages.size()},
+                            {"tools", toolNames}});
+
+    emit replyStarted();
+    SignalObserver observer(this, &AgentLoop::textDelta);
+    auto reply = m_model.send(request, &observer, cancel);
+    if (!reply) {
+        audit("model_error", {{"code", reply.error().code.toStdString()},
+                              {"message", reply.error().message.toStdString()}});
+        emit replyFinished(QStringLiteral("error"));
+        return reply;
+    }
+
+    audit("model_reply", {{"stop_reason", reply->stopReason},
+                          {"complete", reply->complete},
+                          {"error_type", reply->errorType},
+                          {"input_tokens", reply->usage.inputTokens},
+                          {"output_tokens", reply->usage.outputTokens}});
+
+    if (!reply->complete) {
+        // A half reply is shown but never kept as a turn, and none of its tool calls run.
+        emit replyFinished(QStringLiteral("incomplete"));
+        return base::fail("model_incomplete",
+                          QStringLiteral("The model's reply was cut off (%1: %2); nothing it "
+                                         "asked for was run. Send the message again to retry.")
+                              .arg(QString::fromStdString(reply->errorType),
+                                   QString::fromStdString(reply->errorMessage)));
+    }
+
+    emit replyFinished(QString::fromStdString(reply->stopReason));
+    return reply;
+}
+
+llm::Message AgentLoop::runToolCalls(const llm::Message &reply, const base::CancelToken &cancel)
+{
+    llm::Message results{llm::Role::User, {}};
+    for (const llm::ContentBlock *call : reply.toolUses()) {
+        // Every tool_use needs its tool_result, even the ones a stop left unrun.
+        if (cancel.isCancelled()) {
+            results.content.push_back(
+                llm::ContentBlock::makeToolResult(call->id, "Not run: stopped by the user.", true));
+            continue;
+        }
+        results.content.push_back(runToolCall(*call, cancel));
+    }
+    return results;
+}
+
+llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
+                                         const base::CancelToken &cancel)
+{
+    const QString id = QString::fromStdString(call.id);
+    emit toolCallStarted(id, QString::fromStdString(call.name),
+                         QString::fromStdString(call.input.dump(2)));
+    audit("tool_call",
+          {{"id", call.id}, {"tool", call.name}, {"caller", "direct"}, {"input", call.input}});
+
+    tools::ToolOutput output;
+    if (tools::Tool *tool = m_tools.find(call.name))
+        output = tool->run(call.input, cancel);
+    else
+        output = tools::ToolOutput::error("There is no tool named `" + call.name + "`.");
+
+    audit("tool_result", {{"id", call.id},
+                          {"tool", call.name},
+                          {"is_error", output.isError},
+                          {"bytes", output.text.size()},
+                          {"sha256", sha256(output.text)},
+                          {"output", output.text.substr(0, kAuditOutputChars)}});
+    emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
+    return llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
+}
+
+void AgentLoop::audit(const std::string &kind, json fields)
+{
+    if (!m_audit)
+        return;
+    if (auto recorded = m_audit->record(kind, std::move(fields)); !recorded)
+        qCWarning(lcAgent, "%s", qPrintable(recorded.error().message));
+}
+
+} // namespace tandem::agent

@@ -1,0 +1,229 @@
+#include "agent/reviewtask.h"
+
+#include "audit/auditlog.h"
+#include "sandbox/bubblewrapsandbox.h"
+#include "tools/bashtool.h"
+#include "tools/texteditortool.h"
+#include "vcs/reviewworkspace.h"
+
+#include <QLoggingCategory>
+
+namespace tandem::agent {
+
+Q_DECLARE_LOGGING_CATEGORY(lcAgent)
+
+using nlohmann::json;
+
+namespace {
+
+constexpr auto kTestTimeout = std::chrono::minutes(10);
+constexpr int kTestTailChars = 2000;
+
+json pushToJson(const vcs::PushReport &report)
+{
+    json refs = json::array();
+    for (const auto &ref : report.refs) {
+        refs.push_back({{"ref", ref.ref.toStdString()},
+                        {"accepted", ref.accepted},
+                        {"message", ref.message.toStdString()}});
+    }
+    return {{"remote", report.remoteName.toStdString()},
+            {"url", report.remoteUrl.toStdString()},
+            {"refs", refs}};
+}
+
+} // namespace
+
+std::string repositorySystemPrompt(const QString &workspaceInside)
+{
+    return "You are Tandem, a careful software engineer working on a copy of the user's "
+           "repository. The repository is at "
+           + workspaceInside.toStdString()
+           + " (the working directory of every command; relative paths start there). Commands "
+             "run in a sandbox with no network, where only the repository is writable and .git is "
+             "read-only: do not commit or push, Tandem does that after you finish. Work like a "
+             "good engineer: look at the code, run the tests to see the failure, make the "
+             "smallest change that fixes the cause, run the tests again, then say in a few "
+             "sentences what was wrong and what you changed.";
+}
+
+QString TestRun::summary() const
+{
+    return QStringLiteral("`%1`: %2 (exit %3)")
+        .arg(command, passed ? QStringLiteral("passed") : QStringLiteral("failed"))
+        .arg(exitCode);
+}
+
+ReviewTask::ReviewTask(llm::ModelClient &model, audit::AuditLog &audit, ReviewTaskOptions options,
+                       QObject *parent)
+    : QObject(parent)
+    , m_model(model)
+    , m_audit(audit)
+    , m_options(std::move(options))
+{}
+
+ReviewTask::~ReviewTask()
+{
+    if (m_sandbox)
+        m_sandbox->stop();
+}
+
+QString ReviewTask::workspace() const
+{
+    return m_workspace ? m_workspace->path() : QString();
+}
+
+void ReviewTask::cancel()
+{
+    m_cancel.cancel();
+    if (m_loop)
+        m_loop->cancel();
+}
+
+base::Status ReviewTask::prepare()
+{
+    // Fail before anything is created when the sandbox cannot run at all.
+    if (auto installed = sandbox::BubblewrapSandbox::checkInstalled(); !installed)
+        return installed;
+
+    emit stepChanged(QStringLiteral("Preparing a workspace from %1").arg(m_options.source));
+    auto workspace =
+        vcs::ReviewWorkspace::prepare(m_options.source, m_options.task, m_options.workspacesRoot);
+    if (!workspace)
+        return std::unexpected(workspace.error());
+    m_workspace = std::move(*workspace);
+    m_audit.record("workspace", {{"source", m_options.source.toStdString()},
+                                 {"path", m_workspace->path().toStdString()},
+                                 {"branch", m_workspace->branchName().toStdString()},
+                                 {"base", m_workspace->baseCommit().toStdString()}});
+
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(policy);
+    if (auto started = m_sandbox->start(); !started)
+        return started;
+
+    m_tools = std::make_unique<tools::ToolRegistry>();
+    m_tools->add(std::make_unique<tools::BashTool>(*m_sandbox, tools::BashTool::Limits{}));
+    m_tools->add(std::make_unique<tools::TextEditorTool>(
+        tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
+
+    AgentConfig config = m_options.agent;
+    if (config.systemPrompt.empty())
+        config.systemPrompt = repositorySystemPrompt(m_sandbox->workspaceInside());
+    m_loop = std::make_unique<AgentLoop>(m_model, *m_tools, &m_audit, config);
+    return {};
+}
+
+base::Result<ReviewOutcome> ReviewTask::execute()
+{
+    if (!m_loop)
+        return base::fail("not_prepared", QStringLiteral("The task was not prepared."));
+
+    ReviewOutcome outcome;
+    outcome.workspace = m_workspace->path();
+    outcome.branch = m_workspace->branchName();
+
+    emit stepChanged(QStringLiteral("Working on: %1").arg(m_options.task));
+    auto agent = m_loop->run(m_options.task);
+    if (!agent)
+        return std::unexpected(agent.error());
+    outcome.agent = *agent;
+
+    const QString kept = QStringLiteral("the workspace is kept at %1").arg(outcome.workspace);
+    if (agent->stop == AgentOutcome::Stop::Cancelled)
+        return base::fail("cancelled", QStringLiteral("Stopped by the user; %1.").arg(kept));
+    if (agent->stop == AgentOutcome::Stop::TurnBudget) {
+        return base::fail("turn_budget",
+                          QStringLiteral("The model did not finish within %1 turns; %2.")
+                              .arg(m_options.agent.maxTurns)
+                              .arg(kept));
+    }
+    if (!m_workspace->hasChanges())
+        return outcome;
+
+    emit stepChanged(QStringLiteral("Running the repository's tests"));
+    auto tests = runTests();
+    if (!tests)
+        return std::unexpected(tests.error());
+    if (!tests->command.isEmpty()) {
+        outcome.tests = *tests;
+        if (!tests->passed) {
+            return base::fail("tests_failed",
+                              QStringLiteral("The tests fail on the review branch (%1); nothing "
+                                             "was committed or pushed, %2.")
+                                  .arg(tests->summary(), kept));
+        }
+    }
+
+    if (auto pushed = commitAndPush(outcome); !pushed)
+        return std::unexpected(pushed.error());
+    return outcome;
+}
+
+base::Result<TestRun> ReviewTask::runTests()
+{
+    TestRun run;
+    const auto command = TestCommand::find(m_workspace->path());
+    if (!command)
+        return run;
+
+    run.command = command->argv.join(QLatin1Char(' '));
+    sandbox::ExecRequest request;
+    request.argv = command->argv;
+    request.timeout = kTestTimeout;
+    auto result = m_sandbox->exec(request, m_cancel);
+    if (!result)
+        return std::unexpected(result.error());
+
+    run.exitCode = result->exitCode;
+    run.passed = result->exitCode == 0 && !result->timedOut && !result->cancelled;
+    run.tail = QString::fromUtf8(result->stdoutData + result->stderrData).right(kTestTailChars);
+    m_audit.record("test_run", {{"command", run.command.toStdString()},
+                                {"origin", command->origin.toStdString()},
+                                {"exit_code", run.exitCode},
+                                {"timed_out", result->timedOut},
+                                {"passed", run.passed}});
+    return run;
+}
+
+base::Status ReviewTask::commitAndPush(ReviewOutcome &outcome)
+{
+    const QString testSummary =
+        outcome.tests ? outcome.tests->summary() : QStringLiteral("No test command was found.");
+    outcome.pullRequest = vcs::makePullRequest(m_options.task, m_workspace->diffStat(), testSummary,
+                                               outcome.agent.finalText);
+
+    emit stepChanged(QStringLiteral("Committing on %1").arg(outcome.branch));
+    auto commit = m_workspace->commitAll(outcome.pullRequest.title + QStringLiteral("\n\n")
+                                         + outcome.agent.finalText.trimmed());
+    if (!commit)
+        return std::unexpected(commit.error());
+    outcome.commit = commit->sha;
+    m_audit.record("git_commit", {{"branch", outcome.branch.toStdString()},
+                                  {"sha", commit->sha.toStdString()},
+                                  {"files", commit->filesChanged}});
+
+    if (m_options.pushRemote.isEmpty())
+        return {};
+
+    emit stepChanged(QStringLiteral("Pushing %1 to %2").arg(outcome.branch, m_options.pushRemote));
+    auto push = m_workspace->push(m_options.pushRemote, vcs::Credentials::fromEnvironment());
+    m_audit.record("git_push", {{"remote", m_options.pushRemote.toStdString()},
+                                {"ok", push.has_value()},
+                                {"result", push ? pushToJson(*push) : json::object()},
+                                {"error", push ? "" : push.error().message.toStdString()}});
+    if (!push) {
+        // Nothing is lost: say where the work is, so it can be pushed once the remote allows.
+        const QString prefix = push.error().code == QLatin1String("push_rejected")
+                                   ? QStringLiteral("Push rejected: ")
+                                   : QStringLiteral("Push failed: ");
+        return base::fail(push.error().code, prefix + push.error().message
+                                                 + QStringLiteral(". The commit stays on %1 in %2.")
+                                                       .arg(outcome.branch, outcome.workspace));
+    }
+    outcome.push = *push;
+    return {};
+}
+
+} // namespace tandem::agent

@@ -1,0 +1,101 @@
+#pragma once
+
+#include "agent/agentloop.h"
+#include "agent/testcommand.h"
+
+#include "vcs/pullrequest.h"
+#include "vcs/pushreport.h"
+
+#include "base/error.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace tandem::audit {
+class AuditLog;
+}
+namespace tandem::sandbox {
+class Sandbox;
+}
+namespace tandem::vcs {
+class ReviewWorkspace;
+}
+
+namespace tandem::agent {
+
+struct ReviewTaskOptions
+{
+    QString source; // a local checkout or a clone URL
+    QString task;
+    QString pushRemote; // empty: commit only
+    QString workspacesRoot;
+    AgentConfig agent;
+};
+
+struct TestRun
+{
+    QString command;
+    bool passed = false;
+    int exitCode = -1;
+    QString tail; // the end of its output
+
+    QString summary() const;
+};
+
+struct ReviewOutcome
+{
+    QString workspace;
+    QString branch;
+    QString commit; // empty when the agent changed nothing
+    std::optional<TestRun> tests;
+    std::optional<vcs::PushReport> push;
+    vcs::PullRequest pullRequest;
+    AgentOutcome agent;
+};
+
+// The "fix this bug" flow, from a task to a pushed review branch: a workspace of Tandem's own
+// on `tandem/<slug>`, the agent at work in a sandbox over it, the repository's tests run in the
+// sandbox as a gate, a commit with the user's identity, a push with host-held credentials,
+// and a pull-request text. Every step is audited.
+//
+//     ReviewTask task(model, audit, options);
+//     task.prepare();                     // then connect to task.loop()'s signals
+//     auto outcome = task.execute();
+class ReviewTask : public QObject
+{
+    Q_OBJECT
+
+public:
+    ReviewTask(llm::ModelClient &model, audit::AuditLog &audit, ReviewTaskOptions options,
+               QObject *parent = nullptr);
+    ~ReviewTask() override;
+
+    base::Status prepare();
+    base::Result<ReviewOutcome> execute();
+    void cancel();
+
+    AgentLoop *loop() const { return m_loop.get(); }
+    QString workspace() const;
+
+signals:
+    void stepChanged(const QString &description);
+
+private:
+    base::Result<TestRun> runTests();
+    base::Status commitAndPush(ReviewOutcome &outcome);
+
+    llm::ModelClient &m_model;
+    audit::AuditLog &m_audit;
+    ReviewTaskOptions m_options;
+    std::unique_ptr<vcs::ReviewWorkspace> m_workspace;
+    std::unique_ptr<sandbox::Sandbox> m_sandbox;
+    std::unique_ptr<tools::ToolRegistry> m_tools;
+    std::unique_ptr<AgentLoop> m_loop;
+    base::CancelToken m_cancel;
+};
+
+// The system prompt for work on a repository in Tandem's sandbox.
+std::string repositorySystemPrompt(const QString &workspaceInside);
+
+} // namespace tandem::agent

@@ -1,0 +1,95 @@
+#include "llm/message.h"
+
+namespace tandem::llm {
+
+using nlohmann::json;
+
+ContentBlock ContentBlock::makeText(std::string text)
+{
+    ContentBlock block;
+    block.type = Type::Text;
+    block.text = std::move(text);
+    return block;
+}
+
+ContentBlock ContentBlock::makeToolUse(std::string id, std::string name, json input)
+{
+    ContentBlock block;
+    block.type = Type::ToolUse;
+    block.id = std::move(id);
+    block.name = std::move(name);
+    block.input = input.is_object() ? std::move(input) : json::object();
+    return block;
+}
+
+ContentBlock ContentBlock::makeToolResult(std::string toolUseId, std::string text, bool isError)
+{
+    ContentBlock block;
+    block.type = Type::ToolResult;
+    block.toolUseId = std::move(toolUseId);
+    block.text = std::move(text);
+    block.isError = isError;
+    return block;
+}
+
+json ContentBlock::toJson() const
+{
+    switch (type) {
+    case Type::Text:
+        return {{"type", "text"}, {"text", text}};
+    case Type::ToolUse:
+        return {{"type", "tool_use"},
+                {"id", id},
+                {"name", name},
+                {"input", input.is_object() ? input : json::object()}};
+    case Type::ToolResult: {
+        json result = {{"type", "tool_result"}, {"tool_use_id", toolUseId}, {"content", text}};
+        if (isError)
+            result["is_error"] = true;
+        return result;
+    }
+    }
+    return json::object();
+}
+
+std::string Message::text() const
+{
+    std::string joined;
+    for (const ContentBlock &block : content) {
+        if (block.type == ContentBlock::Type::Text)
+            joined += block.text;
+    }
+    return joined;
+}
+
+std::vector<const ContentBlock *> Message::toolUses() const
+{
+    std::vector<const ContentBlock *> uses;
+    for (const ContentBlock &block : content) {
+        if (block.type == ContentBlock::Type::ToolUse)
+            uses.push_back(&block);
+    }
+    return uses;
+}
+
+json Message::toJson() const
+{
+    json blocks = json::array();
+    for (const ContentBlock &block : content) {
+        // The API refuses empty text blocks; a reply may end with one after a tool call.
+        if (block.type == ContentBlock::Type::Text && block.text.empty())
+            continue;
+        blocks.push_back(block.toJson());
+    }
+    return {{"role", role == Role::User ? "user" : "assistant"}, {"content", blocks}};
+}
+
+json ToolSpec::toJson(bool useNativeTypes) const
+{
+    if (useNativeTypes && !nativeType.empty())
+        return {{"type", nativeType}, {"name", name}};
+
+    return {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
+}
+
+} // namespace tandem::llm

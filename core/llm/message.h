@@ -1,0 +1,60 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tandem::llm {
+
+// One block of a message in the Messages API's terms. Text and identifiers are UTF-8.
+struct ContentBlock
+{
+    enum class Type { Text, ToolUse, ToolResult };
+
+    Type type = Type::Text;
+    std::string text; // Text; for ToolResult the result's text
+    std::string id; // ToolUse
+    std::string name; // ToolUse
+    nlohmann::json input; // ToolUse: always a JSON object
+    std::string toolUseId; // ToolResult
+    bool isError = false; // ToolResult
+
+    static ContentBlock makeText(std::string text);
+    static ContentBlock makeToolUse(std::string id, std::string name, nlohmann::json input);
+    static ContentBlock makeToolResult(std::string toolUseId, std::string text, bool isError);
+
+    nlohmann::json toJson() const;
+};
+
+enum class Role { User, Assistant };
+
+struct Message
+{
+    Role role = Role::User;
+    std::vector<ContentBlock> content;
+
+    std::string text() const; // all text blocks joined
+    std::vector<const ContentBlock *> toolUses() const;
+    nlohmann::json toJson() const;
+};
+
+// A tool as the model is told about it. Where the provider has a built-in type for the tool
+// (Anthropic's bash or text editor), `nativeType` names it and the schema is not sent.
+struct ToolSpec
+{
+    std::string name;
+    std::string description;
+    nlohmann::json inputSchema;
+    std::string nativeType;
+
+    nlohmann::json toJson(bool useNativeTypes) const;
+};
+
+struct Usage
+{
+    long long inputTokens = 0;
+    long long outputTokens = 0;
+};
+
+} // namespace tandem::llm

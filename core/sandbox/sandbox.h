@@ -1,0 +1,57 @@
+#pragma once
+
+#include "base/canceltoken.h"
+#include "base/error.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+#include <chrono>
+
+namespace tandem::sandbox {
+
+// One command to run inside a sandbox. argv[0] is looked up on the sandbox's PATH.
+struct ExecRequest
+{
+    QStringList argv;
+    QString workingDirectory; // inside the sandbox; empty: the workspace
+    std::chrono::milliseconds timeout{120'000};
+    qint64 outputCap = 1 << 20; // bytes kept per stream; the rest is counted
+};
+
+struct ExecResult
+{
+    int exitCode = -1;
+    int signal = 0;
+    bool timedOut = false;
+    bool cancelled = false;
+    QByteArray stdoutData;
+    QByteArray stderrData;
+    qint64 stdoutBytes = 0; // everything the command wrote, kept or not
+    qint64 stderrBytes = 0;
+    bool stdoutTruncated = false;
+    bool stderrTruncated = false;
+    std::chrono::milliseconds duration{0};
+};
+
+// A place to run untrusted commands against a workspace. A sandbox belongs to one session:
+// start() makes it ready, exec() runs one command in it (the command's whole process tree is
+// killed on timeout or cancel), stop() destroys it. Backends: bubblewrap (local, the default),
+// later containers over the Docker Engine API.
+class Sandbox
+{
+public:
+    virtual ~Sandbox() = default;
+
+    virtual base::Status start() = 0;
+    virtual base::Result<ExecResult> exec(const ExecRequest &request,
+                                          const base::CancelToken &cancel) = 0;
+    virtual void stop() = 0;
+
+    // The workspace as commands inside see it, e.g. "/workspace".
+    virtual QString workspaceInside() const = 0;
+    virtual QString describe() const = 0;
+};
+
+} // namespace tandem::sandbox

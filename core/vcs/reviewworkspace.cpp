@@ -1,0 +1,127 @@
+#include "vcs/reviewworkspace.h"
+
+#include "vcs/gitlibrary.h"
+#include "vcs/preparedworkspace.h"
+#include "vcs/remotepush.h"
+#include "vcs/reviewbranch.h"
+#include "vcs/reviewcommit.h"
+#include "vcs/vcslogging.h"
+#include "vcs/workspacediff.h"
+#include "vcs/workspacepreparer.h"
+
+#include <optional>
+
+namespace tandem::vcs {
+
+using namespace detail;
+
+namespace {
+
+std::optional<WorkspaceDiff> diffAgainstBase(const PreparedWorkspace &workspace)
+{
+    auto diff = WorkspaceDiff::fromCommit(workspace.repository.get(), workspace.baseCommit);
+    if (!diff) {
+        qCWarning(lcVcs).noquote() << diff.error().message;
+        return std::nullopt;
+    }
+    return std::move(*diff);
+}
+
+} // namespace
+
+struct ReviewWorkspace::Private : PreparedWorkspace
+{
+    explicit Private(PreparedWorkspace &&prepared)
+        : PreparedWorkspace(std::move(prepared))
+    {}
+
+    QByteArray refName() const { return QByteArray("refs/heads/") + branchName.toUtf8(); }
+};
+
+Credentials Credentials::fromEnvironment()
+{
+    Credentials credentials;
+    credentials.username = qEnvironmentVariable("TANDEM_GIT_USERNAME");
+    credentials.token = qEnvironmentVariable("TANDEM_GIT_TOKEN");
+    return credentials;
+}
+
+ReviewWorkspace::ReviewWorkspace(std::unique_ptr<Private> d)
+    : d(std::move(d))
+{}
+
+ReviewWorkspace::~ReviewWorkspace() = default;
+
+base::Result<std::unique_ptr<ReviewWorkspace>>
+ReviewWorkspace::prepare(const QString &source, const QString &task, const QString &workspacesRoot)
+{
+    return prepare(source, task, workspacesRoot, Credentials::fromEnvironment());
+}
+
+base::Result<std::unique_ptr<ReviewWorkspace>>
+ReviewWorkspace::prepare(const QString &source, const QString &task, const QString &workspacesRoot,
+                         const Credentials &credentials)
+{
+    GitLibrary::ensureInitialized();
+
+    WorkspacePreparer preparer(task, workspacesRoot, credentials);
+    auto prepared = preparer.prepare(RepositorySource::parse(source));
+    if (!prepared)
+        return std::unexpected(prepared.error());
+
+    auto d = std::make_unique<Private>(std::move(*prepared));
+    return std::unique_ptr<ReviewWorkspace>(new ReviewWorkspace(std::move(d)));
+}
+
+QString ReviewWorkspace::path() const
+{
+    return d->path;
+}
+
+QString ReviewWorkspace::branchName() const
+{
+    return d->branchName;
+}
+
+QString ReviewWorkspace::baseCommit() const
+{
+    return d->baseCommit;
+}
+
+bool ReviewWorkspace::hasChanges() const
+{
+    const auto diff = diffAgainstBase(*d);
+    return diff && !diff->isEmpty();
+}
+
+QString ReviewWorkspace::diff() const
+{
+    const auto diff = diffAgainstBase(*d);
+    return diff ? diff->patch() : QString();
+}
+
+QString ReviewWorkspace::diffStat() const
+{
+    const auto diff = diffAgainstBase(*d);
+    return diff ? diff->stat() : QString();
+}
+
+base::Result<CommitInfo> ReviewWorkspace::commitAll(const QString &message)
+{
+    ReviewCommit commit(d->repository.get(), d->refName());
+    return commit.commitAll(message);
+}
+
+base::Result<PushReport> ReviewWorkspace::push(const QString &remoteName,
+                                               const Credentials &credentials)
+{
+    RemotePush push(d->repository.get(), remoteName, d->refName(), credentials);
+    return push.run();
+}
+
+QString reviewBranchName(const QString &task)
+{
+    return ReviewBranch::nameFor(task);
+}
+
+} // namespace tandem::vcs

@@ -1,0 +1,318 @@
+#include "llm/anthropicclient.h"
+#include "llm/replyassembler.h"
+#include "llm/sseparser.h"
+
+#include "../support/replayserver.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QtTest>
+
+#include <thread>
+
+using namespace tandem;
+using nlohmann::json;
+
+namespace {
+
+QList<QByteArray> loadPieces(const QString &name)
+{
+    QFile file(QStringLiteral(TANDEM_SOURCE_DIR "/tests/llm/data/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("missing test data %s", qPrintable(name));
+    QList<QByteArray> pieces;
+    for (const json &piece : json::parse(file.readAll().toStdString())) {
+        if (piece.is_string())
+            pieces << QByteArray::fromStdString(piece.get<std::string>());
+    }
+    return pieces;
+}
+
+QByteArray sseEvent(const json &payload)
+{
+    const std::string type = payload.value("type", "");
+    return QByteArray::fromStdString("event: " + type + "\ndata: " + payload.dump() + "\n\n");
+}
+
+QByteArray textReply(const std::string &text)
+{
+    return sseEvent({{"type", "message_start"},
+                     {"message",
+                      {{"id", "msg_1"},
+                       {"role", "assistant"},
+                       {"content", json::array()},
+                       {"usage", {{"input_tokens", 3}, {"output_tokens", 1}}}}}})
+           + sseEvent({{"type", "content_block_start"},
+                       {"index", 0},
+                       {"content_block", {{"type", "text"}, {"text", ""}}}})
+           + sseEvent({{"type", "content_block_delta"},
+                       {"index", 0},
+                       {"delta", {{"type", "text_delta"}, {"text", text}}}})
+           + sseEvent({{"type", "content_block_stop"}, {"index", 0}})
+           + sseEvent({{"type", "message_delta"},
+                       {"delta", {{"stop_reason", "end_turn"}}},
+                       {"usage", {{"output_tokens", 5}}}})
+           + sseEvent({{"type", "message_stop"}});
+}
+
+QList<QByteArray> insertBefore(QList<QByteArray> pieces, const QByteArray &marker,
+                               const QByteArray &extra)
+{
+    QByteArray all = pieces.join();
+    all.insert(all.indexOf(marker), extra);
+    return ReplayServer::cut(all, 40, 1);
+}
+
+// The case's variant B: one 40,000-character text event cut in three writes.
+QList<QByteArray> largeEventPieces()
+{
+    const std::string text = std::string(39999, 'x') + "!";
+    const QByteArray stream = textReply(text);
+    const QByteArray big = sseEvent({{"type", "content_block_delta"},
+                                     {"index", 0},
+                                     {"delta", {{"type", "text_delta"}, {"text", text}}}});
+    const qsizetype start = stream.indexOf(big);
+    return {stream.left(start + 1000), stream.mid(start + 1000, 29000), stream.mid(start + 30000)};
+}
+
+llm::AnthropicClient clientFor(const ReplayServer &server)
+{
+    llm::AnthropicClient::Config config;
+    config.baseUrl = server.baseUrl();
+    config.apiKey = QStringLiteral("sk-test-key");
+    config.model = QStringLiteral("fake-model");
+    return llm::AnthropicClient(config);
+}
+
+llm::ModelRequest helloRequest()
+{
+    llm::ModelRequest request;
+    request.messages.push_back({llm::Role::User, {llm::ContentBlock::makeText("Hello")}});
+    return request;
+}
+
+llm::ModelReply assembleLocally(const QList<QByteArray> &pieces)
+{
+    llm::ReplyAssembler assembler(nullptr);
+    llm::SseParser parser([&](const llm::SseEvent &e) { assembler.handle(e); });
+    for (const QByteArray &piece : pieces)
+        parser.feed(std::string_view(piece.constData(), piece.size()));
+    return assembler.reply();
+}
+
+} // namespace
+
+class tst_AnthropicClient : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void splitStream_data();
+    void splitStream();
+    void randomCutsGiveOneTranscript();
+    void zeroArgumentToolInput_data();
+    void zeroArgumentToolInput();
+    void interruptedStreamIsIncomplete_data();
+    void interruptedStreamIsIncomplete();
+    void sendsApiHeaders();
+    void refusedKeyIsAClearError();
+    void unreachableServerIsAClearError();
+    void cancelStopsTheStream();
+};
+
+void tst_AnthropicClient::splitStream_data()
+{
+    QTest::addColumn<QList<QByteArray>>("pieces");
+    QTest::addColumn<QString>("expected");
+
+    const QList<QByteArray> reported = loadPieces(QStringLiteral("case01-split.json"));
+    QTest::newRow("cut as in the report") << reported << QStringLiteral("Hello, split world.");
+    QTest::newRow("large event in three writes")
+        << largeEventPieces() << QString(39999, QLatin1Char('x')) + QLatin1Char('!');
+    QTest::newRow("unknown event before message_stop")
+        << insertBefore(reported, "event: message_stop",
+                        "event: some_future_event\ndata: {\"type\":\"some_future_event\"}\n\n")
+        << QStringLiteral("Hello, split world.");
+    QTest::newRow("utf-8 characters cut mid-byte")
+        << ReplayServer::cut(textReply("Grüße, €, 日本, 🙂"), 2, 7)
+        << QStringLiteral("Grüße, €, 日本, 🙂");
+}
+
+void tst_AnthropicClient::splitStream()
+{
+    QFETCH(QList<QByteArray>, pieces);
+    QFETCH(QString, expected);
+
+    ReplayServer server(QList<ReplayServer::Response>{{"200 OK", pieces}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY2(reply.has_value(), reply ? "" : qPrintable(reply.error().message));
+    QCOMPARE(QString::fromStdString(reply->message.text()), expected);
+    QCOMPARE(reply->stopReason, std::string("end_turn"));
+    QVERIFY(reply->complete);
+}
+
+void tst_AnthropicClient::randomCutsGiveOneTranscript()
+{
+    const QByteArray stream = loadPieces(QStringLiteral("case01-split.json")).join();
+    for (quint32 seed = 1; seed <= 200; ++seed) {
+        const llm::ModelReply reply = assembleLocally(ReplayServer::cut(stream, 64, seed));
+        QCOMPARE(reply.message.text(), std::string("Hello, split world."));
+        QVERIFY(reply.complete);
+    }
+}
+
+void tst_AnthropicClient::zeroArgumentToolInput_data()
+{
+    QTest::addColumn<QList<QByteArray>>("pieces");
+    QTest::addColumn<QString>("expectedInput");
+
+    const QByteArray noDeltas = loadPieces(QStringLiteral("case04-no-deltas.json")).join();
+    const QByteArray stop = "event: content_block_stop";
+    auto withDeltas = [&](const QByteArray &start, const QList<std::string> &parts) {
+        QByteArray stream = noDeltas;
+        QByteArray deltas;
+        for (const std::string &part : parts) {
+            deltas += sseEvent({{"type", "content_block_delta"},
+                                {"index", 0},
+                                {"delta", {{"type", "input_json_delta"}, {"partial_json", part}}}});
+        }
+        stream.insert(stream.indexOf(stop), deltas);
+        if (!start.isEmpty()) {
+            stream.replace(QByteArray("\"name\":\"list_open_files\",\"input\":{}"), start);
+        }
+        return ReplayServer::cut(stream, 9, 3);
+    };
+
+    QTest::newRow("A: no deltas") << withDeltas({}, {}) << QStringLiteral("{}");
+    QTest::newRow("B: one empty delta") << withDeltas({}, {""}) << QStringLiteral("{}");
+    QTest::newRow("C: input only in the start event")
+        << withDeltas("\"name\":\"read_file\",\"input\":{\"path\":\"README.md\"}", {})
+        << QStringLiteral("{\"path\":\"README.md\"}");
+    QTest::newRow("D: input in fragments") << withDeltas("\"name\":\"read_file\",\"input\":{}",
+                                                         {"{\"pa", "th\": \"src/ma", "in.cpp\"}"})
+                                           << QStringLiteral("{\"path\":\"src/main.cpp\"}");
+}
+
+void tst_AnthropicClient::zeroArgumentToolInput()
+{
+    QFETCH(QList<QByteArray>, pieces);
+    QFETCH(QString, expectedInput);
+
+    ReplayServer server(QList<ReplayServer::Response>{{"200 OK", pieces}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY(reply.has_value());
+    QVERIFY(reply->complete);
+    QCOMPARE(reply->stopReason, std::string("tool_use"));
+    const auto uses = reply->message.toolUses();
+    QCOMPARE(uses.size(), size_t(1));
+    QVERIFY(uses.front()->input.is_object());
+    QCOMPARE(uses.front()->input, json::parse(expectedInput.toStdString()));
+}
+
+void tst_AnthropicClient::interruptedStreamIsIncomplete_data()
+{
+    QTest::addColumn<QList<QByteArray>>("pieces");
+    QTest::addColumn<QString>("errorType");
+
+    const QList<QByteArray> overloaded = loadPieces(QStringLiteral("case03-overloaded.json"));
+    QTest::newRow("overloaded_error after HTTP 200")
+        << overloaded << QStringLiteral("overloaded_error");
+    QTest::newRow("stream closes without message_stop")
+        << overloaded.mid(0, 3) << QStringLiteral("incomplete_stream");
+}
+
+void tst_AnthropicClient::interruptedStreamIsIncomplete()
+{
+    QFETCH(QList<QByteArray>, pieces);
+    QFETCH(QString, errorType);
+
+    ReplayServer server(QList<ReplayServer::Response>{{"200 OK", pieces}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY(reply.has_value());
+    QVERIFY(!reply->complete);
+    QCOMPARE(QString::fromStdString(reply->errorType), errorType);
+    // What streamed stays readable for the user.
+    QCOMPARE(reply->message.text(), std::string("Here is the plan:\n1. Read the"));
+}
+
+void tst_AnthropicClient::sendsApiHeaders()
+{
+    ReplayServer server(QList<ReplayServer::Response>{{"200 OK", {textReply("ok")}}});
+    auto client = clientFor(server);
+    QVERIFY(client.send(helloRequest(), nullptr, base::CancelToken()).has_value());
+
+    const QByteArray head = server.requestHeads().value(0).toLower();
+    QVERIFY(head.startsWith("post /v1/messages "));
+    QVERIFY(head.contains("\r\nx-api-key: sk-test-key"));
+    QVERIFY(head.contains("\r\nanthropic-version: 2023-06-01"));
+
+    const json body = json::parse(server.requestBodies().value(0).toStdString());
+    QCOMPARE(body["stream"], json(true));
+    QCOMPARE(body["model"], json("fake-model"));
+    QCOMPARE(body["messages"][0]["content"][0]["text"], json("Hello"));
+}
+
+void tst_AnthropicClient::refusedKeyIsAClearError()
+{
+    const QByteArray refusal = R"({"type":"error","error":{"type":"authentication_error",)"
+                               R"("message":"invalid x-api-key"}})";
+    ReplayServer server(QList<ReplayServer::Response>{{"401 Unauthorized", {refusal}}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("model_auth"));
+    QVERIFY(reply.error().message.contains(QStringLiteral("ANTHROPIC_API_KEY")));
+    QVERIFY(reply.error().message.contains(QStringLiteral("authentication_error")));
+    QVERIFY(!reply.error().message.contains(QStringLiteral("sk-test-key")));
+}
+
+void tst_AnthropicClient::unreachableServerIsAClearError()
+{
+    quint16 closedPort = 0;
+    {
+        ReplayServer gone(QList<ReplayServer::Response>{});
+        closedPort = gone.port();
+    }
+    llm::AnthropicClient::Config config;
+    config.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(closedPort);
+    config.apiKey = QStringLiteral("k");
+    config.model = QStringLiteral("m");
+    llm::AnthropicClient client(config);
+
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("model_unreachable"));
+    QVERIFY(reply.error().message.contains(QStringLiteral("ANTHROPIC_BASE_URL")));
+}
+
+void tst_AnthropicClient::cancelStopsTheStream()
+{
+    // A reply that would take seconds to arrive, byte by byte.
+    ReplayServer server(QList<ReplayServer::Response>{
+        {"200 OK", ReplayServer::cut(textReply(std::string(4000, 'z')), 1, 5)}});
+    auto client = clientFor(server);
+    base::CancelToken cancel;
+    std::thread stopper([cancel] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(150));
+        cancel.cancel();
+    });
+
+    QElapsedTimer clock;
+    clock.start();
+    auto reply = client.send(helloRequest(), nullptr, cancel);
+    stopper.join();
+
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("cancelled"));
+    QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+}
+
+QTEST_GUILESS_MAIN(tst_AnthropicClient)
+#include "tst_anthropicclient.moc"

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QHash>
+#include <QPointer>
+#include <QString>
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QScrollArea;
+class QVBoxLayout;
+
+namespace tandem::ui {
+
+class PromptEdit;
+class StreamingMarkdownLabel;
+class ToolCard;
+
+// The conversation: the user's tasks, the assistant's streamed Markdown, a card per tool call,
+// errors and notices, and the box to write the next task in. It follows the newest entry
+// unless the user has scrolled up to read. It does not run anything itself: it asks for runs
+// with sendRequested() and stopRequested() and is told what happens.
+class ChatView : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ChatView(QWidget *parent = nullptr);
+
+    void addUserMessage(const QString &text);
+    void appendAssistantText(const QString &delta);
+    void endAssistantText(); // the current text block is complete
+    void addToolCall(const QString &id, const QString &name, const QString &inputJson);
+    void finishToolCall(const QString &id, const QString &output, bool isError);
+    void addError(const QString &message);
+    void addNotice(const QString &text);
+
+    // Running: Send is off and Stop on; idle: the other way round.
+    void setRunning(bool running);
+    bool isRunning() const { return m_running; }
+
+    // The assistant's text so far, as Markdown, across the whole conversation.
+    QString assistantText() const;
+
+signals:
+    void sendRequested(const QString &task);
+    void stopRequested();
+
+private:
+    QWidget *makeTranscript();
+    QWidget *makeComposer();
+    void submit();
+    void addEntry(QWidget *entry);
+    QWidget *makeRoleEntry(const QString &role, QWidget *content);
+    void followNewContent(int minimum, int maximum);
+    void noteScrollPosition(int value);
+
+    QScrollArea *m_scroll = nullptr;
+    QVBoxLayout *m_entries = nullptr;
+    QLabel *m_emptyHint = nullptr;
+    PromptEdit *m_prompt = nullptr;
+    QPushButton *m_send = nullptr;
+    QPushButton *m_stop = nullptr;
+    QLabel *m_activity = nullptr;
+    QPointer<StreamingMarkdownLabel> m_currentText;
+    QHash<QString, QPointer<ToolCard>> m_toolCards;
+    bool m_running = false;
+    bool m_followBottom = true;
+};
+
+} // namespace tandem::ui

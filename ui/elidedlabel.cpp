@@ -1,0 +1,44 @@
+#include "ui/elidedlabel.h"
+
+namespace tandem::ui {
+
+ElidedLabel::ElidedLabel(Qt::TextElideMode mode, QWidget *parent)
+    : QLabel(parent)
+    , m_mode(mode)
+{
+    setTextFormat(Qt::PlainText);
+    setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+}
+
+void ElidedLabel::setFullText(const QString &text)
+{
+    m_fullText = text;
+    setToolTip(text);
+    updateElision();
+    updateGeometry();
+}
+
+QSize ElidedLabel::minimumSizeHint() const
+{
+    return {fontMetrics().horizontalAdvance(QChar(0x2026)) * 3, QLabel::minimumSizeHint().height()};
+}
+
+QSize ElidedLabel::sizeHint() const
+{
+    const QMargins margins = contentsMargins();
+    return {fontMetrics().horizontalAdvance(m_fullText) + margins.left() + margins.right(),
+            QLabel::sizeHint().height()};
+}
+
+void ElidedLabel::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    updateElision();
+}
+
+void ElidedLabel::updateElision()
+{
+    setText(fontMetrics().elidedText(m_fullText, m_mode, contentsRect().width()));
+}
+
+} // namespace tandem::ui

@@ -1,0 +1,127 @@
+#include "ui/mainwindow.h"
+
+#include "ui/agentrunner.h"
+#include "ui/artifactpane.h"
+#include "ui/chatview.h"
+#include "ui/modelbanner.h"
+
+#include "artifacts/artifactextractor.h"
+
+#include <QGuiApplication>
+#include <QScreen>
+#include <QShortcut>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace tandem::ui {
+
+namespace {
+
+const QSize preferredSize(1440, 900);
+
+} // namespace
+
+MainWindow::MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *parent)
+    : QMainWindow(parent)
+    , m_runner(new AgentRunner(loop, this))
+    , m_extractor(new artifacts::ArtifactExtractor(this))
+{
+    setWindowTitle(tr("Tandem"));
+    buildLayout(info);
+    connectRunner();
+    connectExtractor();
+
+    auto *stop = new QShortcut(QKeySequence(Qt::Key_Escape), this);
+    connect(stop, &QShortcut::activated, this, &MainWindow::stopTask);
+
+    const QScreen *screen = QGuiApplication::primaryScreen();
+    const QSize available = screen ? screen->availableSize() : preferredSize;
+    resize(preferredSize.boundedTo(available * 0.9));
+    m_splitter->setSizes({width() / 3, width() - width() / 3});
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildLayout(const WindowInfo &info)
+{
+    m_chat = new ChatView;
+    m_artifacts = new ArtifactPane;
+
+    m_splitter = new QSplitter(Qt::Horizontal);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->addWidget(m_chat);
+    m_splitter->addWidget(m_artifacts);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 2);
+
+    auto *central = new QWidget;
+    auto *layout = new QVBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(new ModelBanner(info));
+    layout->addWidget(m_splitter, 1);
+    setCentralWidget(central);
+}
+
+void MainWindow::connectRunner()
+{
+    connect(m_chat, &ChatView::sendRequested, this, &MainWindow::startTask);
+    connect(m_chat, &ChatView::stopRequested, this, &MainWindow::stopTask);
+
+    connect(m_runner, &AgentRunner::runningChanged, this, &MainWindow::showRunning);
+    connect(m_runner, &AgentRunner::replyStarted, m_extractor,
+            &artifacts::ArtifactExtractor::reset);
+    connect(m_runner, &AgentRunner::textDelta, m_chat, &ChatView::appendAssistantText);
+    connect(m_runner, &AgentRunner::textDelta, m_extractor, &artifacts::ArtifactExtractor::feed);
+    connect(m_runner, &AgentRunner::toolCallStarted, this, &MainWindow::endText);
+    connect(m_runner, &AgentRunner::toolCallStarted, m_chat, &ChatView::addToolCall);
+    connect(m_runner, &AgentRunner::toolCallFinished, m_chat, &ChatView::finishToolCall);
+    connect(m_runner, &AgentRunner::replyFinished, this, &MainWindow::endText);
+    connect(m_runner, &AgentRunner::runFailed, m_chat, &ChatView::addError);
+    connect(m_runner, &AgentRunner::runEnded, this, [this](const QString &notice) {
+        if (!notice.isEmpty())
+            m_chat->addNotice(notice);
+    });
+}
+
+void MainWindow::connectExtractor()
+{
+    using artifacts::ArtifactExtractor;
+
+    connect(m_extractor, &ArtifactExtractor::blockStarted, m_artifacts,
+            &ArtifactPane::beginArtifact);
+    connect(m_extractor, &ArtifactExtractor::blockGrew, m_artifacts, &ArtifactPane::growArtifact);
+    connect(m_extractor, &ArtifactExtractor::blockCompleted, m_artifacts,
+            &ArtifactPane::completeArtifact);
+    connect(m_extractor, &ArtifactExtractor::blockAbandoned, m_artifacts,
+            &ArtifactPane::abandonArtifact);
+}
+
+void MainWindow::startTask(const QString &task)
+{
+    m_extractor->reset();
+    m_runner->start(task);
+}
+
+void MainWindow::stopTask()
+{
+    m_runner->stop();
+}
+
+void MainWindow::showRunning(bool running)
+{
+    m_chat->setRunning(running);
+    if (!running)
+        endText();
+}
+
+// A text block ended (a tool call follows, the reply is over, or the run stopped): the
+// extractor settles its last line and the chat renders the block in full.
+void MainWindow::endText()
+{
+    m_extractor->finish();
+    m_chat->endAssistantText();
+}
+
+} // namespace tandem::ui

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "ui/windowinfo.h"
+
+#include <QMainWindow>
+
+class QSplitter;
+
+namespace tandem::agent {
+class AgentLoop;
+}
+
+namespace tandem::artifacts {
+class ArtifactExtractor;
+}
+
+namespace tandem::ui {
+
+class AgentRunner;
+class ArtifactPane;
+class ChatView;
+
+// Tandem's window: a banner naming the model and the workspace, the chat on the left and the
+// artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
+// the loop must outlive the window.
+//
+// Qt WebEngine needs its URL scheme registered before the QApplication exists: call
+// registerUrlSchemes() (ui/webenginesetup.h) first thing in main().
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    ChatView *chatView() const { return m_chat; }
+    ArtifactPane *artifactPane() const { return m_artifacts; }
+    AgentRunner *runner() const { return m_runner; }
+
+private:
+    void buildLayout(const WindowInfo &info);
+    void connectRunner();
+    void connectExtractor();
+    void startTask(const QString &task);
+    void stopTask();
+    void showRunning(bool running);
+    void endText();
+
+    AgentRunner *m_runner = nullptr;
+    artifacts::ArtifactExtractor *m_extractor = nullptr;
+    ChatView *m_chat = nullptr;
+    ArtifactPane *m_artifacts = nullptr;
+    QSplitter *m_splitter = nullptr;
+};
+
+} // namespace tandem::ui

@@ -1,0 +1,55 @@
+#include "ui/modelbanner.h"
+
+#include "ui/elidedlabel.h"
+#include "ui/windowinfo.h"
+
+#include <QDir>
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace tandem::ui {
+
+namespace {
+
+const char *const demoStyle = R"(
+#modelBanner { background: #fef3c7; border-bottom: 2px solid #f59e0b; }
+#modelBanner QLabel { color: #78350f; }
+)";
+
+const char *const realStyle = R"(
+#modelBanner { background: #f3f4f6; border-bottom: 1px solid #d1d5db; }
+#modelBanner QLabel { color: #1f2937; }
+)";
+
+} // namespace
+
+ModelBanner::ModelBanner(const WindowInfo &info, QWidget *parent)
+    : QFrame(parent)
+{
+    setObjectName(QStringLiteral("modelBanner"));
+    setStyleSheet(QString::fromLatin1(info.demoModel ? demoStyle : realStyle));
+
+    auto *model = new QLabel(this);
+    model->setObjectName(QStringLiteral("modelLabel"));
+    model->setTextFormat(Qt::RichText);
+    if (info.demoModel)
+        model->setText(tr("<b>Demo model</b> (%1): replies are scripted, not written by a real "
+                          "model. To use Claude, set ANTHROPIC_API_KEY and start Tandem again.")
+                           .arg(info.modelLabel.toHtmlEscaped()));
+    else
+        model->setText(tr("<b>Model:</b> %1").arg(info.modelLabel.toHtmlEscaped()));
+    model->setWordWrap(true);
+
+    auto *workspace = new ElidedLabel(Qt::ElideMiddle, this);
+    workspace->setObjectName(QStringLiteral("workspaceLabel"));
+    workspace->setFullText(tr("Workspace: %1").arg(QDir::toNativeSeparators(info.workspace)));
+    workspace->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(14, 8, 14, 8);
+    layout->setSpacing(24);
+    layout->addWidget(model, 3);
+    layout->addWidget(workspace, 2);
+}
+
+} // namespace tandem::ui
