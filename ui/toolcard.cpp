@@ -29,10 +29,16 @@ QString prettyJson(const QString &json)
     return QString::fromUtf8(document.toJson(QJsonDocument::Indented)).trimmed();
 }
 
-// The first string the call was given (a command, a path), which says most about it.
+// What says most about a call: an editor command with its path, else the first string it was
+// given (a shell command, a path).
 QString inputSummary(const QString &json)
 {
     const QJsonObject input = QJsonDocument::fromJson(json.toUtf8()).object();
+    const QJsonValue command = input.value(QStringLiteral("command"));
+    const QJsonValue path = input.value(QStringLiteral("path"));
+    if (command.isString() && path.isString())
+        return command.toString() + QLatin1Char(' ') + path.toString().simplified();
+
     for (auto it = input.constBegin(); it != input.constEnd(); ++it) {
         if (it.value().isString())
             return it.value().toString().simplified();

@@ -44,7 +44,7 @@ struct Turn
     std::vector<ReplyBlock> reply;
 };
 
-// A scripted conversation, chosen when `match` finds its pattern in the first user prompt.
+// A scripted conversation, chosen when `match` finds its pattern in the latest user prompt.
 // Turn N answers the request that already holds N assistant messages.
 struct Scenario
 {

@@ -33,16 +33,22 @@ ScenarioPlayer::ScenarioPlayer(const ScenarioBook &book)
 
 std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann::json &body) const
 {
+    // The current task begins at the latest user message that says something (rather than
+    // only answering tool calls), so one conversation can go through several scenarios.
     const nlohmann::json &messages = body["messages"];
-    const Scenario *scenario = m_book.find(messageText(messages.front()));
+    std::size_t taskStart = messages.size() - 1;
+    while (taskStart > 0 && messageText(messages[taskStart]).empty())
+        taskStart -= 2;
+    const Scenario *scenario = m_book.find(messageText(messages[taskStart]));
     if (scenario == nullptr) {
         ReplyBlock fallback;
         fallback.text = m_book.fallback();
         return ScriptedReply{{fallback}, {}, false};
     }
 
-    // Roles alternate and the last message is the user's, so this counts assistant messages.
-    const std::size_t turnIndex = messages.size() / 2;
+    // Roles alternate and the last message is the user's: this counts the assistant's replies
+    // since the task began.
+    const std::size_t turnIndex = (messages.size() - 1 - taskStart) / 2;
     if (turnIndex >= scenario->turns.size()) {
         return std::unexpected(
             "scenario \"" + scenario->name + "\" has " + std::to_string(scenario->turns.size())

@@ -19,7 +19,7 @@ struct ScriptedReply
 };
 
 // Chooses the reply to a request that passed the protocol check: the scenario whose pattern
-// matches the first user prompt, at the turn given by the number of assistant messages so far,
+// matches the latest user prompt, at the turn given by the number of assistant messages since,
 // once the turn's expectations hold for the latest tool results and every tool the reply calls
 // is declared. A prompt no scenario matches gets the book's fallback text.
 class ScenarioPlayer

@@ -335,6 +335,7 @@ private slots:
     void missingApiKeyIs401();
     void unknownPathIs404();
     void unmatchedPromptGetsFallback();
+    void aNewPromptStartsANewTask();
     void recordsEveryBody();
     void demoFallbackSaysItIsADemo();
     void demoDashboardIsSelfContained();
@@ -471,9 +472,10 @@ void tst_ModelServer::rejectsFailedChecks_data()
     json notAnswered = secondTurn("PASSED");
     notAnswered[2] = userText("I ran it, it passed.");
     json orphanResult = json::array({toolResult("toolu_01zzz", "PASSED")});
+    // A third reply is asked for within one task: the scenario has only two.
     json pastTheEnd = secondTurn("3 passed\nPASSED");
-    pastTheEnd.push_back({{"role", "assistant"}, {"content", "All good."}});
-    pastTheEnd.push_back(userText("And now?"));
+    pastTheEnd.push_back(assistantToolUse("toolu_01def", "bash", {{"command", "true"}}));
+    pastTheEnd.push_back(toolResult("toolu_01def", "done"));
     json streamOff = json::parse(promptBody("Please run the check").toStdString());
     streamOff["stream"] = false;
 
@@ -574,6 +576,30 @@ void tst_ModelServer::unmatchedPromptGetsFallback()
     const StreamedMessage message = parseEvents(reply->body);
     QCOMPARE(shown(message.text), shown(std::string("No scenario for that.")));
     QCOMPARE(shown(message.stopReason), shown(std::string("end_turn")));
+}
+
+void tst_ModelServer::aNewPromptStartsANewTask()
+{
+    const auto server = startServer();
+    QVERIFY(server);
+
+    // The first task is over; the user goes on in the same conversation.
+    json conversation = secondTurn("3 passed\nPASSED");
+    conversation.push_back({{"role", "assistant"}, {"content", "All good."}});
+    conversation.push_back(userText("Tell me a joke"));
+    const auto other = post(server->port(), requestBody(conversation));
+    QVERIFY(other);
+    QCOMPARE(other->status, 200);
+    QCOMPARE(shown(parseEvents(other->body).text), shown(std::string("No scenario for that.")));
+
+    conversation.push_back({{"role", "assistant"}, {"content", "No scenario for that."}});
+    conversation.push_back(userText("Please run the check"));
+    const auto again = post(server->port(), requestBody(conversation));
+    QVERIFY(again);
+    QCOMPARE(again->status, 200);
+    const StreamedMessage restarted = parseEvents(again->body);
+    QCOMPARE(restarted.toolCalls.size(), size_t(1));
+    QCOMPARE(shown(restarted.toolCalls.front().name), shown(std::string("bash")));
 }
 
 void tst_ModelServer::recordsEveryBody()
