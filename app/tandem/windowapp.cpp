@@ -62,6 +62,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     options.task = QStringLiteral("session %1")
                        .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
+    options.commitWhenDone = false;
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());

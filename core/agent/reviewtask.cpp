@@ -92,6 +92,12 @@ base::Status ReviewTask::prepare()
     if (!workspace)
         return std::unexpected(workspace.error());
     m_workspace = std::move(*workspace);
+
+    // Say so now rather than after the model's work, when the commit would fail.
+    if (m_options.commitWhenDone) {
+        if (auto identity = m_workspace->checkCommitIdentity(); !identity)
+            return identity;
+    }
     m_audit.record("workspace", {{"source", m_options.source.toStdString()},
                                  {"path", m_workspace->path().toStdString()},
                                  {"branch", m_workspace->branchName().toStdString()},

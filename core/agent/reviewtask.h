@@ -29,6 +29,7 @@ struct ReviewTaskOptions
     QString source; // a local checkout or a clone URL
     QString task;
     QString pushRemote; // empty: commit only
+    bool commitWhenDone = true; // false: a chat on the workspace, committed by hand
     QString workspacesRoot;
     AgentConfig agent;
 };

@@ -37,6 +37,14 @@ QByteArray cleanMessage(const QString &message)
 
 } // namespace
 
+base::Status ReviewCommit::checkIdentity(git_repository *repository)
+{
+    auto signature = userSignature(repository);
+    if (!signature)
+        return std::unexpected(signature.error());
+    return {};
+}
+
 ReviewCommit::ReviewCommit(git_repository *repository, QByteArray refName)
     : m_repository(repository)
     , m_refName(std::move(refName))

@@ -20,6 +20,9 @@ public:
 
     base::Result<CommitInfo> commitAll(const QString &message) const;
 
+    // Whether git knows the user's name and email, which every commit needs.
+    static base::Status checkIdentity(git_repository *repository);
+
 private:
     base::Result<CommitHandle> branchTip() const;
     base::Result<git_oid> stageEverything() const;

@@ -106,6 +106,11 @@ QString ReviewWorkspace::diffStat() const
     return diff ? diff->stat() : QString();
 }
 
+base::Status ReviewWorkspace::checkCommitIdentity() const
+{
+    return ReviewCommit::checkIdentity(d->repository.get());
+}
+
 base::Result<CommitInfo> ReviewWorkspace::commitAll(const QString &message)
 {
     ReviewCommit commit(d->repository.get(), d->refName());

@@ -63,6 +63,9 @@ public:
     QString diff() const; // unified diff of the working tree against the base
     QString diffStat() const;
 
+    // Fails, saying how to fix it, when git does not know the user's name and email.
+    base::Status checkCommitIdentity() const;
+
     // Stages every change (respecting .gitignore) and commits with the user's git identity.
     base::Result<CommitInfo> commitAll(const QString &message);
 

@@ -271,6 +271,16 @@ class BadInput(Sandboxed):
         run = self.tandem("run", "--repo", self.repo, "--task", TASK, env=env)
         self.expect_one_line(run, "bubblewrap", "apt-get install bubblewrap")
 
+    def test_no_git_identity(self):
+        os.remove(os.path.join(self.home, ".gitconfig"))
+        env = dict(self.env, GIT_CONFIG_GLOBAL=os.path.join(self.root, "no-config"))
+        before = self.snapshot()
+        run = self.tandem("run", "--repo", self.repo, "--task", TASK, "--model",
+                          "scripted:" + os.path.join(HERE, "fix_with_probe.json"), env=env)
+        self.expect_one_line(run, "git config --global user.name")
+        self.assertNotIn("probe-finished", run.stdout)
+        self.assertEqual(self.snapshot(), before)
+
     def test_unknown_model_kind(self):
         run = self.tandem("run", "--repo", self.repo, "--task", TASK, "--model", "gpt:4")
         self.expect_one_line(run, "anthropic:NAME", "scripted:FILE")

@@ -115,6 +115,8 @@ private slots:
     void interruptedStreamIsIncomplete_data();
     void interruptedStreamIsIncomplete();
     void sendsApiHeaders();
+    void declaresToolsByProvider_data();
+    void declaresToolsByProvider();
     void refusedKeyIsAClearError();
     void unreachableServerIsAClearError();
     void cancelStopsTheStream();
@@ -256,6 +258,35 @@ void tst_AnthropicClient::sendsApiHeaders()
     QCOMPARE(body["stream"], json(true));
     QCOMPARE(body["model"], json("fake-model"));
     QCOMPARE(body["messages"][0]["content"][0]["text"], json("Hello"));
+}
+
+void tst_AnthropicClient::declaresToolsByProvider_data()
+{
+    QTest::addColumn<bool>("native");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("Anthropic's own tool type")
+        << true << QStringLiteral(R"({"name":"bash","type":"bash_20250124"})");
+    QTest::newRow("JSON schema elsewhere")
+        << false
+        << QStringLiteral(R"({"description":"Run a command","input_schema":{"type":"object"},)"
+                          R"("name":"bash"})");
+}
+
+void tst_AnthropicClient::declaresToolsByProvider()
+{
+    QFETCH(bool, native);
+    QFETCH(QString, expected);
+
+    llm::AnthropicClient::Config config;
+    config.nativeToolTypes = native;
+    llm::AnthropicClient client(config);
+    llm::ModelRequest request = helloRequest();
+    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124"});
+
+    const json body = client.requestBody(request);
+    QCOMPARE(body["tools"].size(), size_t(1));
+    QCOMPARE(body["tools"][0], json::parse(expected.toStdString()));
 }
 
 void tst_AnthropicClient::refusedKeyIsAClearError()

@@ -128,7 +128,9 @@ void ReplayServer::answer(int client, const Response &response)
                               + "\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
     ::send(client, status.constData(), status.size(), MSG_NOSIGNAL);
     for (const QByteArray &piece : response.pieces) {
-        ::send(client, piece.constData(), piece.size(), MSG_NOSIGNAL);
+        // A client that hung up (a cancel, say) gets no more.
+        if (m_stopping || ::send(client, piece.constData(), piece.size(), MSG_NOSIGNAL) < 0)
+            return;
         std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
 }
