@@ -3,6 +3,7 @@
 #include "llm/anthropicclient.h"
 
 #include "../support/replayserver.h"
+#include "../support/sseevents.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -17,57 +18,17 @@ using nlohmann::json;
 
 namespace {
 
-QByteArray sseEvent(const json &payload)
-{
-    return QByteArray::fromStdString("event: " + payload.value("type", std::string())
-                                     + "\ndata: " + payload.dump() + "\n\n");
-}
-
-QByteArray start()
-{
-    return sseEvent({{"type", "message_start"},
-                     {"message",
-                      {{"id", "msg"},
-                       {"role", "assistant"},
-                       {"content", json::array()},
-                       {"usage", {{"input_tokens", 1}, {"output_tokens", 1}}}}}});
-}
-
-QByteArray finish(const std::string &stopReason)
-{
-    return sseEvent({{"type", "message_delta"},
-                     {"delta", {{"stop_reason", stopReason}}},
-                     {"usage", {{"output_tokens", 2}}}})
-           + sseEvent({{"type", "message_stop"}});
-}
+constexpr auto sseEvent = &sseevents::event;
+using sseevents::messageStart;
 
 QByteArray toolCall(const std::string &id, const std::string &name, const std::string &input)
 {
-    QByteArray stream =
-        start()
-        + sseEvent(
-            {{"type", "content_block_start"},
-             {"index", 0},
-             {"content_block",
-              {{"type", "tool_use"}, {"id", id}, {"name", name}, {"input", json::object()}}}});
-    if (!input.empty()) {
-        stream += sseEvent({{"type", "content_block_delta"},
-                            {"index", 0},
-                            {"delta", {{"type", "input_json_delta"}, {"partial_json", input}}}});
-    }
-    return stream + sseEvent({{"type", "content_block_stop"}, {"index", 0}}) + finish("tool_use");
+    return sseevents::toolCallReply(id, name, input);
 }
 
 QByteArray text(const std::string &words)
 {
-    return start()
-           + sseEvent({{"type", "content_block_start"},
-                       {"index", 0},
-                       {"content_block", {{"type", "text"}, {"text", ""}}}})
-           + sseEvent({{"type", "content_block_delta"},
-                       {"index", 0},
-                       {"delta", {{"type", "text_delta"}, {"text", words}}}})
-           + sseEvent({{"type", "content_block_stop"}, {"index", 0}}) + finish("end_turn");
+    return sseevents::textReply(words);
 }
 
 ReplayServer::Response respond(const QByteArray &stream)
@@ -249,7 +210,7 @@ void tst_AgentLoop::interruptedReplyRunsNothing()
 {
     // Case 03, variant B: the error arrives in the middle of a tool call's input.
     const QByteArray cutOff =
-        start()
+        messageStart()
         + sseEvent({{"type", "content_block_start"},
                     {"index", 0},
                     {"content_block",

@@ -3,6 +3,7 @@
 #include "llm/sseparser.h"
 
 #include "../support/replayserver.h"
+#include "../support/sseevents.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -28,31 +29,11 @@ QList<QByteArray> loadPieces(const QString &name)
     return pieces;
 }
 
+using sseevents::textReply;
+
 QByteArray sseEvent(const json &payload)
 {
-    const std::string type = payload.value("type", "");
-    return QByteArray::fromStdString("event: " + type + "\ndata: " + payload.dump() + "\n\n");
-}
-
-QByteArray textReply(const std::string &text)
-{
-    return sseEvent({{"type", "message_start"},
-                     {"message",
-                      {{"id", "msg_1"},
-                       {"role", "assistant"},
-                       {"content", json::array()},
-                       {"usage", {{"input_tokens", 3}, {"output_tokens", 1}}}}}})
-           + sseEvent({{"type", "content_block_start"},
-                       {"index", 0},
-                       {"content_block", {{"type", "text"}, {"text", ""}}}})
-           + sseEvent({{"type", "content_block_delta"},
-                       {"index", 0},
-                       {"delta", {{"type", "text_delta"}, {"text", text}}}})
-           + sseEvent({{"type", "content_block_stop"}, {"index", 0}})
-           + sseEvent({{"type", "message_delta"},
-                       {"delta", {{"stop_reason", "end_turn"}}},
-                       {"usage", {{"output_tokens", 5}}}})
-           + sseEvent({{"type", "message_stop"}});
+    return sseevents::event(payload);
 }
 
 QList<QByteArray> insertBefore(QList<QByteArray> pieces, const QByteArray &marker,
