@@ -46,7 +46,8 @@ const char *const kScenarios = R"({
   "fallback": "No scenario for that."
 })";
 
-const char *const kFirstText = "Héllo wörld ✓ 日本語: long enough to be cut into several deltas.";
+const char *const kFirstText = "Héllo wörld ✓ 日本語: long enough to be cut "
+                               "into several deltas.";
 
 struct HttpReply
 {
