@@ -7,6 +7,7 @@
 
 #include <curl/curl.h>
 
+#include <chrono>
 #include <mutex>
 
 namespace tandem::llm {
@@ -22,9 +23,14 @@ constexpr size_t kErrorBodyCap = 64 * 1024;
 
 struct Transfer
 {
+    using Clock = std::chrono::steady_clock;
+
     CURL *curl = nullptr;
     SseParser *parser = nullptr;
     const base::CancelToken *cancel = nullptr;
+    std::chrono::seconds idleLimit{0};
+    Clock::time_point lastByte = Clock::now();
+    bool idleTimedOut = false;
     std::string errorBody;
 };
 
@@ -32,6 +38,7 @@ size_t onBody(char *data, size_t size, size_t count, void *user)
 {
     auto *transfer = static_cast<Transfer *>(user);
     const size_t bytes = size * count;
+    transfer->lastByte = Transfer::Clock::now();
 
     long status = 0;
     curl_easy_getinfo(transfer->curl, CURLINFO_RESPONSE_CODE, &status);
@@ -45,8 +52,12 @@ size_t onBody(char *data, size_t size, size_t count, void *user)
 
 int onProgress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
 {
-    // Called about once a second and on every read: how a cancel reaches a quiet stream.
-    return static_cast<Transfer *>(user)->cancel->isCancelled() ? 1 : 0;
+    // Called about once a second and on every read: how a cancel, or the silence of a server
+    // that stopped sending (not even a ping), ends a quiet stream.
+    auto *transfer = static_cast<Transfer *>(user);
+    if (Transfer::Clock::now() - transfer->lastByte > transfer->idleLimit)
+        transfer->idleTimedOut = true;
+    return transfer->cancel->isCancelled() || transfer->idleTimedOut ? 1 : 0;
 }
 
 void initCurlOnce()
@@ -115,7 +126,11 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
 
     ReplyAssembler assembler(observer);
     SseParser parser([&assembler](const SseEvent &event) { assembler.handle(event); });
-    Transfer transfer{curl, &parser, &cancel, {}};
+    Transfer transfer;
+    transfer.curl = curl;
+    transfer.parser = &parser;
+    transfer.cancel = &cancel;
+    transfer.idleLimit = std::chrono::seconds(m_config.idleTimeoutSeconds);
 
     const std::string url = (m_config.baseUrl + QStringLiteral("/v1/messages")).toStdString();
     const std::string body = requestBody(request).dump();
@@ -139,9 +154,6 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, long(m_config.connectTimeoutSeconds));
-    // Pings keep a healthy stream above one byte per idle period.
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, long(m_config.idleTimeoutSeconds));
 
     qCDebug(lcLlm, "POST %s (%zu bytes)", url.c_str(), body.size());
     const CURLcode code = curl_easy_perform(curl);
@@ -152,6 +164,14 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
 
     if (cancel.isCancelled())
         return base::fail("cancelled", QStringLiteral("Stopped by the user."));
+
+    if (transfer.idleTimedOut && status == 0) {
+        return base::fail("model_timeout",
+                          QStringLiteral("The model at %1 accepted the connection but sent nothing "
+                                         "for %2 s: check ANTHROPIC_BASE_URL, or try again later.")
+                              .arg(m_config.baseUrl)
+                              .arg(m_config.idleTimeoutSeconds));
+    }
 
     if (code != CURLE_OK && status == 0) {
         return base::fail("model_unreachable",
@@ -174,8 +194,12 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
                                                  describeHttpError(status, transfer.errorBody))));
     }
 
-    assembler.endOfStream(code == CURLE_OK ? "the stream ended before message_stop"
-                                           : curl_easy_strerror(code));
+    std::string cutOff = "the stream ended before message_stop";
+    if (transfer.idleTimedOut)
+        cutOff = "the model sent nothing for " + std::to_string(m_config.idleTimeoutSeconds) + " s";
+    else if (code != CURLE_OK)
+        cutOff = curl_easy_strerror(code);
+    assembler.endOfStream(cutOff);
     return assembler.reply();
 }
 

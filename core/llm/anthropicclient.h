@@ -23,7 +23,7 @@ public:
         QString label; // describe(); empty: "anthropic:<model>"
         bool nativeToolTypes = true;
         int connectTimeoutSeconds = 15;
-        int idleTimeoutSeconds = 300; // no byte, not even a ping, for this long: give up
+        int idleTimeoutSeconds = 120; // no byte, not even a ping, for this long: give up
     };
 
     explicit AnthropicClient(Config config);

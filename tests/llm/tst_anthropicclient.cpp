@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QTcpServer>
 #include <QtTest>
 
 #include <thread>
@@ -101,6 +102,7 @@ private slots:
     void refusedKeyIsAClearError();
     void unreachableServerIsAClearError();
     void cancelStopsTheStream();
+    void silentServerTimesOut();
 };
 
 void tst_AnthropicClient::splitStream_data()
@@ -324,6 +326,26 @@ void tst_AnthropicClient::cancelStopsTheStream()
     QVERIFY(!reply.has_value());
     QCOMPARE(reply.error().code, QStringLiteral("cancelled"));
     QVERIFY2(clock.elapsed() < 1500, qPrintable(QString::number(clock.elapsed())));
+}
+
+void tst_AnthropicClient::silentServerTimesOut()
+{
+    // Accepts the connection, reads the request, and never answers.
+    QTcpServer silent;
+    QVERIFY(silent.listen(QHostAddress::LocalHost));
+    llm::AnthropicClient::Config config;
+    config.baseUrl = QStringLiteral("http://127.0.0.1:%1").arg(silent.serverPort());
+    config.apiKey = QStringLiteral("k");
+    config.model = QStringLiteral("m");
+    config.idleTimeoutSeconds = 1;
+    llm::AnthropicClient client(config);
+
+    QElapsedTimer clock;
+    clock.start();
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("model_timeout"));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
 }
 
 QTEST_GUILESS_MAIN(tst_AnthropicClient)
