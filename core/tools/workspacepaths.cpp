@@ -44,8 +44,17 @@ base::Result<QString> WorkspacePaths::resolve(const QString &modelPath) const
     if (!isInside(joined, m_root))
         return refuse(modelPath);
 
-    // Follow every symlink of what exists; a new file's parent must resolve inside.
+    // A link whose target does not exist yet counts as missing for exists(), but a write
+    // through it would land wherever it points: refuse it outright.
     const QFileInfo info(joined);
+    if (info.isSymLink() && !info.exists()) {
+        return base::fail("path_dangling_link",
+                          QStringLiteral("%1 is a symbolic link to something that does not "
+                                         "exist; remove the link or name another path.")
+                              .arg(modelPath));
+    }
+
+    // Follow every symlink of what exists; a new file's parent must resolve inside.
     const QString real = info.exists() ? info.canonicalFilePath()
                                        : QFileInfo(info.absolutePath()).canonicalFilePath();
     if (real.isEmpty()) {

@@ -59,6 +59,11 @@ void tst_TextEditorTool::init()
     QFile::link(m_outside->filePath(QStringLiteral("secret.txt")),
                 m_workspace->filePath(QStringLiteral("secret-link.txt")));
     writeFile(m_workspace->filePath(QStringLiteral(".git/config")), "[core]\n");
+    // Links to files that do not exist yet, outside and inside .git.
+    QFile::link(m_outside->filePath(QStringLiteral("planted.txt")),
+                m_workspace->filePath(QStringLiteral("dangling-link.txt")));
+    QFile::link(m_workspace->filePath(QStringLiteral(".git/hooks/post-checkout")),
+                m_workspace->filePath(QStringLiteral("hook-link")));
 }
 
 tools::ToolOutput tst_TextEditorTool::run(const json &input)
@@ -141,6 +146,10 @@ void tst_TextEditorTool::refusesPathsOutsideTheWorkspace_data()
     QTest::newRow("symlinked file")
         << QStringLiteral("secret-link.txt") << QStringLiteral("str_replace");
     QTest::newRow(".git config") << QStringLiteral(".git/config") << QStringLiteral("create");
+    QTest::newRow("dangling link, create")
+        << QStringLiteral("dangling-link.txt") << QStringLiteral("create");
+    QTest::newRow("dangling link into .git, create")
+        << QStringLiteral("hook-link") << QStringLiteral("create");
 }
 
 void tst_TextEditorTool::refusesPathsOutsideTheWorkspace()
@@ -155,8 +164,10 @@ void tst_TextEditorTool::refusesPathsOutsideTheWorkspace()
                                           {"new_str", "changed"}});
     QVERIFY(output.isError);
     QVERIFY2(output.text.find("outside") != std::string::npos
-                 || output.text.find(".git") != std::string::npos,
+                 || output.text.find(".git") != std::string::npos
+                 || output.text.find("does not exist") != std::string::npos,
              output.text.c_str());
+    QVERIFY(!QFile::exists(m_workspace->filePath(QStringLiteral(".git/hooks/post-checkout"))));
     QCOMPARE(readAll(m_outside->filePath(QStringLiteral("secret.txt"))), QByteArray("outside\n"));
     QVERIFY(!QFile::exists(m_outside->filePath(QStringLiteral("planted.txt"))));
     QCOMPARE(readAll(m_workspace->filePath(QStringLiteral(".git/config"))), QByteArray("[core]\n"));
