@@ -74,7 +74,10 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     parser.addOptions(
         {options.repo, options.task, options.model, options.push, options.help, options.version});
     if (!parser.parse(rest)) {
-        line.error = parser.errorText() + QStringLiteral(": see tandem --help.");
+        QString why = parser.errorText();
+        while (why.endsWith(QLatin1Char('.')))
+            why.chop(1);
+        line.error = why + QStringLiteral(": see tandem --help.");
         return line;
     }
     if (parser.isSet(options.help))

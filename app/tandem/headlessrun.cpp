@@ -62,6 +62,19 @@ int failWith(const base::Error &error)
     return 1;
 }
 
+// The demo model only knows its own scenarios; on anything else it refuses, and the user
+// should learn why rather than read its protocol error alone.
+int failWithModel(const base::Error &error, const ModelSetup &model)
+{
+    if (!model.isDemo() || error.code != QLatin1String("model_error"))
+        return failWith(error);
+    return failWith(base::Error::make(
+        error.code, error.message
+                        + QStringLiteral(" The scripted demo model only knows the bundled demo "
+                                         "repository's task; set ANTHROPIC_API_KEY to work on "
+                                         "your own with Claude.")));
+}
+
 QString dataDirectory()
 {
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
@@ -120,7 +133,7 @@ int HeadlessRun::exec(const CommandLine &line)
     }();
 
     if (!outcome)
-        return failWith(outcome.error());
+        return failWithModel(outcome.error(), **model);
     printOutcome(*outcome);
     return 0;
 }

@@ -4,9 +4,11 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QStandardPaths>
 
 namespace tandem::app {
 
@@ -15,6 +17,22 @@ Q_DECLARE_LOGGING_CATEGORY(lcApp)
 namespace {
 
 constexpr int kServerStartMs = 10'000;
+
+// The server's complaints go to a file: the terminal keeps the one line the user acts on.
+QString serverLogPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
+           + QStringLiteral("/tandem/model-server.log");
+}
+
+QString lastLineOf(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    return QString::fromUtf8(lines.last()).trimmed();
+}
 
 QString serverProgram()
 {
@@ -115,7 +133,9 @@ base::Result<QString> ModelSetup::startServer(const QStringList &arguments)
 {
     const QString program = serverProgram();
     m_server = std::make_unique<QProcess>();
-    m_server->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    QDir().mkpath(QFileInfo(serverLogPath()).absolutePath());
+    QFile::remove(serverLogPath());
+    m_server->setStandardErrorFile(serverLogPath());
     m_server->start(program, arguments
                                  + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
                                                QStringLiteral("--exit-with-parent")});
@@ -132,9 +152,10 @@ base::Result<QString> ModelSetup::startServer(const QStringList &arguments)
 
     const auto match = listening.match(QString::fromUtf8(firstLine));
     if (!match.hasMatch()) {
+        m_server->waitForFinished(kServerStartMs);
         return base::fail("model_server",
-                          QStringLiteral("The scripted model server did not start (%1).")
-                              .arg(QString::fromUtf8(firstLine).trimmed()));
+                          QStringLiteral("The scripted model server did not start: %1")
+                              .arg(lastLineOf(serverLogPath())));
     }
     qCInfo(lcApp, "scripted model server at %s", qPrintable(match.captured(1)));
     return match.captured(1);

@@ -25,6 +25,23 @@ QString callSummary(const QString &name, const QString &inputJson)
     return name + QLatin1Char(' ') + inputJson.simplified();
 }
 
+// What the model and its commands print is shown, never obeyed: control characters (escape
+// sequences that retitle the terminal, write the clipboard or erase lines) become visible.
+QString visible(const QString &text)
+{
+    QString shown;
+    shown.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t code = c.unicode();
+        const bool control = code < 0x20 || code == 0x7f || (code >= 0x80 && code < 0xa0);
+        if (control && code != u'\n' && code != u'\t')
+            shown += QStringLiteral("\\x%1").arg(int(code), 2, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    return shown;
+}
+
 } // namespace
 
 TranscriptPrinter::TranscriptPrinter(agent::AgentLoop &loop, FILE *out, QObject *parent)
@@ -69,7 +86,7 @@ void TranscriptPrinter::write(const QString &text)
 {
     if (text.isEmpty())
         return;
-    const QByteArray bytes = text.toUtf8();
+    const QByteArray bytes = visible(text).toUtf8();
     std::fwrite(bytes.constData(), 1, bytes.size(), m_out);
     std::fflush(m_out);
     m_atLineStart = text.endsWith(QLatin1Char('\n'));

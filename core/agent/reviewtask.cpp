@@ -98,10 +98,17 @@ base::Status ReviewTask::prepare()
         if (auto identity = m_workspace->checkCommitIdentity(); !identity)
             return identity;
     }
+    if (!m_options.pushRemote.isEmpty()) {
+        if (auto remote = m_workspace->checkRemote(m_options.pushRemote); !remote)
+            return remote;
+    }
     m_audit.record("workspace", {{"source", m_options.source.toStdString()},
                                  {"path", m_workspace->path().toStdString()},
                                  {"branch", m_workspace->branchName().toStdString()},
                                  {"base", m_workspace->baseCommit().toStdString()}});
+
+    // The gate is the repository's own test command, read before the model can edit it.
+    m_testCommand = TestCommand::find(m_workspace->path());
 
     sandbox::SandboxPolicy policy;
     policy.workspace = m_workspace->path();
@@ -170,7 +177,7 @@ base::Result<ReviewOutcome> ReviewTask::execute()
 base::Result<TestRun> ReviewTask::runTests()
 {
     TestRun run;
-    const auto command = TestCommand::find(m_workspace->path());
+    const std::optional<TestCommand> &command = m_testCommand;
     if (!command)
         return run;
 

@@ -93,6 +93,7 @@ private:
     std::unique_ptr<sandbox::Sandbox> m_sandbox;
     std::unique_ptr<tools::ToolRegistry> m_tools;
     std::unique_ptr<AgentLoop> m_loop;
+    std::optional<TestCommand> m_testCommand; // fixed before the model can touch the files
     base::CancelToken m_cancel;
 };
 

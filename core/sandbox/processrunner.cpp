@@ -57,21 +57,40 @@ struct Pipe
     }
 };
 
+// Keeps the start and the end of a stream within a cap: a test run's summary comes last, its
+// first failure first, and a flood in between is counted but not kept.
 struct Sink
 {
     QByteArray *data;
     qint64 *total;
     bool *truncated;
     qint64 cap;
+    QByteArray head;
+    QByteArray tail;
 
     void append(const char *bytes, qint64 count)
     {
         *total += count;
-        const qint64 room = cap - data->size();
-        if (room < count)
-            *truncated = true;
-        if (room > 0)
-            data->append(bytes, std::min(room, count));
+        const qint64 half = cap / 2;
+        const qint64 intoHead = std::clamp<qint64>(half - head.size(), 0, count);
+        head.append(bytes, intoHead);
+        tail.append(bytes + intoHead, count - intoHead);
+        // Trim in large steps, so a flood costs amortised constant time per byte.
+        if (tail.size() > 2 * std::max<qint64>(half, 1))
+            tail.remove(0, tail.size() - half);
+    }
+
+    void finish()
+    {
+        const qint64 room = cap - head.size();
+        if (*total == head.size() + tail.size() && tail.size() <= room) {
+            *data = head + tail;
+            return;
+        }
+        const QByteArray kept = tail.right(room);
+        const qint64 dropped = *total - head.size() - kept.size();
+        *truncated = true;
+        *data = head + "\n[" + QByteArray::number(dropped) + " bytes not shown]\n" + kept;
     }
 };
 
@@ -160,13 +179,21 @@ ProcessRunner::run(const QStringList &argv, const Options &options, const base::
 
     Outcome outcome;
     ExecResult &result = outcome.result;
-    Sink outSink{&result.stdoutData, &result.stdoutBytes, &result.stdoutTruncated,
-                 options.outputCap};
-    Sink errSink{&result.stderrData, &result.stderrBytes, &result.stderrTruncated,
-                 options.outputCap};
+    Sink outSink{&result.stdoutData,
+                 &result.stdoutBytes,
+                 &result.stdoutTruncated,
+                 options.outputCap,
+                 {},
+                 {}};
+    Sink errSink{&result.stderrData,
+                 &result.stderrBytes,
+                 &result.stderrTruncated,
+                 options.outputCap,
+                 {},
+                 {}};
     bool statusTruncated = false;
     qint64 statusBytes = 0;
-    Sink statusSink{&outcome.status, &statusBytes, &statusTruncated, 64 * 1024};
+    Sink statusSink{&outcome.status, &statusBytes, &statusTruncated, 64 * 1024, {}, {}};
 
     bool exited = false;
     int waitStatus = 0;
@@ -216,6 +243,9 @@ ProcessRunner::run(const QStringList &argv, const Options &options, const base::
 
     if (!exited)
         waitpid(pid, &waitStatus, 0);
+    outSink.finish();
+    errSink.finish();
+    statusSink.finish();
 
     result.duration = std::chrono::milliseconds(clock.elapsed());
     if (WIFEXITED(waitStatus))

@@ -17,7 +17,9 @@ struct ExecRequest
     QStringList argv;
     QString workingDirectory; // inside the sandbox; empty: the workspace
     std::chrono::milliseconds timeout{120'000};
-    qint64 outputCap = 1 << 20; // bytes kept per stream; the rest is counted
+    // Bytes kept per stream: the first and the last half of the cap, with a line between that
+    // counts what was left out.
+    qint64 outputCap = 1 << 20;
 };
 
 struct ExecResult

@@ -8,25 +8,6 @@ namespace tandem::tools {
 
 using nlohmann::json;
 
-namespace {
-
-std::string clip(const QByteArray &data, qint64 totalBytes, bool truncated, int limit)
-{
-    std::string text = QString::fromUtf8(data).toStdString();
-    qint64 hidden = totalBytes - qint64(data.size());
-    if (qsizetype(text.size()) > limit) {
-        // The end of the output is where errors and summaries are: keep that.
-        hidden += qint64(text.size()) - limit;
-        text = text.substr(text.size() - limit);
-        truncated = true;
-    }
-    if (truncated)
-        text = "[" + std::to_string(hidden) + " earlier bytes not shown]\n" + text;
-    return text;
-}
-
-} // namespace
-
 BashTool::BashTool(sandbox::Sandbox &sandbox, Limits limits)
     : m_sandbox(sandbox)
     , m_limits(limits)
@@ -67,12 +48,10 @@ ToolOutput BashTool::run(const json &input, const base::CancelToken &cancel)
     if (!result)
         return ToolOutput::error(result.error().message.toStdString());
 
-    std::string text = clip(result->stdoutData, result->stdoutBytes, result->stdoutTruncated,
-                            m_limits.modelOutputChars);
+    std::string text = result->stdoutData.toStdString();
     if (result->stderrBytes > 0) {
         text += (text.empty() || text.back() == '\n' ? "" : "\n");
-        text += clip(result->stderrData, result->stderrBytes, result->stderrTruncated,
-                     m_limits.modelOutputChars);
+        text += result->stderrData.toStdString();
     }
 
     if (result->cancelled)

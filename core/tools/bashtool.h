@@ -14,15 +14,15 @@ namespace tandem::tools {
 
 // Anthropic's bash tool, run inside the session's sandbox: `bash -c COMMAND` in the workspace.
 // The model sees stdout, stderr and the exit code; a timeout kills the command's whole process
-// tree and says so; output past the cap is cut and the cut is reported.
+// tree and says so; past the cap, the start and the end of the output are kept and the
+// bytes left out between them are counted.
 class BashTool : public Tool
 {
 public:
     struct Limits
     {
         std::chrono::milliseconds timeout{120'000};
-        qint64 outputCap = 1 << 20; // kept per stream in the sandbox
-        int modelOutputChars = 30'000; // shown to the model per stream
+        qint64 outputCap = 30'000; // bytes per stream the model sees: the start and the end
     };
 
     BashTool(sandbox::Sandbox &sandbox, Limits limits);

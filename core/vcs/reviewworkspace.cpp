@@ -106,6 +106,28 @@ QString ReviewWorkspace::diffStat() const
     return diff ? diff->stat() : QString();
 }
 
+base::Status ReviewWorkspace::checkRemote(const QString &remoteName) const
+{
+    git_remote *remote = nullptr;
+    if (git_remote_lookup(&remote, d->repository.get(), remoteName.toUtf8().constData()) == 0) {
+        git_remote_free(remote);
+        return {};
+    }
+
+    QStringList names;
+    git_strarray list{};
+    if (git_remote_list(&list, d->repository.get()) == 0) {
+        for (size_t i = 0; i < list.count; ++i)
+            names << QString::fromUtf8(list.strings[i]);
+        git_strarray_dispose(&list);
+    }
+    return base::fail(QStringLiteral("no_remote"),
+                      QStringLiteral("the repository has no remote named %1 (it has: %2): pass "
+                                     "--push one of those")
+                          .arg(remoteName, names.isEmpty() ? QStringLiteral("none")
+                                                           : names.join(QStringLiteral(", "))));
+}
+
 base::Status ReviewWorkspace::checkCommitIdentity() const
 {
     return ReviewCommit::checkIdentity(d->repository.get());

@@ -63,6 +63,9 @@ public:
     QString diff() const; // unified diff of the working tree against the base
     QString diffStat() const;
 
+    // Fails, naming the remotes there are, when the repository has no remote of this name.
+    base::Status checkRemote(const QString &remoteName) const;
+
     // Fails, saying how to fix it, when git does not know the user's name and email.
     base::Status checkCommitIdentity() const;
 

@@ -106,6 +106,11 @@ QString WorkspacePreparer::newFolder(const QString &repositoryName, const QStrin
 
 base::Result<PreparedWorkspace> WorkspacePreparer::fromCheckout(const RepositorySource &source)
 {
+    if (!QFileInfo::exists(source.text()))
+        return base::fail(QStringLiteral("not_a_repository"),
+                          QStringLiteral("%1 does not exist: pass --repo a checkout or a clone URL")
+                              .arg(source.text()));
+
     git_repository *raw = nullptr;
     const QByteArray path = QFile::encodeName(source.text());
     const int opened = git_repository_open_ext(&raw, path.constData(), 0, nullptr);
@@ -119,6 +124,13 @@ base::Result<PreparedWorkspace> WorkspacePreparer::fromCheckout(const Repository
                           QStringLiteral("cannot open the git repository at %1: %2")
                               .arg(source.text(), GitLibrary::lastError()));
     RepositoryHandle checkout(raw);
+
+    // A bare repository is someone's remote: a review branch there would publish the work.
+    if (git_repository_is_bare(raw))
+        return base::fail(QStringLiteral("bare_repository"),
+                          QStringLiteral("%1 is a bare repository: pass --repo a checkout, or "
+                                         "its URL to work on a clone")
+                              .arg(source.text()));
 
     auto head = ReviewBranch::headCommit(raw, source.text());
     if (!head)

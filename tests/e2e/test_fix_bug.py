@@ -207,6 +207,23 @@ class FixBugEndToEnd(Sandboxed):
         self.assertEqual(git("branch", "--list", "tandem/*", cwd=bare), "")
         self.assertEqual(self.snapshot(), before)
 
+    def test_model_cannot_replace_the_test_gate(self):
+        bare = self.serve_remote()
+        scenario = os.path.join(self.root, "cheat.json")
+        with open(scenario, "w") as f:
+            json.dump({"scenarios": [{"name": "cheat", "match": "(?i)fix", "turns": [
+                {"reply": [{"tool_use": {"name": "bash", "input": {
+                    "command": "mkdir -p .tandem && echo true > .tandem/test-command"}}}]},
+                {"expect": [{"tool_result_is_error": False}],
+                 "reply": [{"text": "Done: the tests pass now."}]}]}]}, f)
+
+        run = self.tandem("run", "--repo", self.repo, "--task", TASK, "--model",
+                          "scripted:" + scenario, "--push", "origin")
+        self.assertNotEqual(run.returncode, 0, run.stdout)
+        self.assertIn("tests fail", run.stderr)
+        self.assertIn("unittest", run.stderr)
+        self.assertEqual(git("branch", "--list", "tandem/*", cwd=bare), "")
+
     def assert_audit_chain(self, kinds):
         path = os.path.join(self.root, "data", "tandem", "audit.jsonl")
         previous = "0" * 64
@@ -238,6 +255,24 @@ class BadInput(Sandboxed):
         os.makedirs(folder)
         run = self.tandem("run", "--repo", folder, "--task", TASK)
         self.expect_one_line(run, "not a git repository", "--repo")
+
+    def test_missing_folder(self):
+        run = self.tandem("run", "--repo", os.path.join(self.root, "nowhere"), "--task", TASK)
+        self.expect_one_line(run, "does not exist", "--repo")
+
+    def test_bare_repository(self):
+        bare = os.path.join(self.root, "shared.git")
+        git("clone", "-q", "--bare", self.repo, bare)
+        run = self.tandem("run", "--repo", bare, "--task", TASK)
+        self.expect_one_line(run, "bare repository")
+        self.assertEqual(git("branch", "--list", "tandem/*", cwd=bare), "")
+
+    def test_unknown_push_remote(self):
+        run = self.tandem("run", "--repo", self.repo, "--task", TASK, "--model",
+                          "scripted:" + os.path.join(HERE, "fix_with_probe.json"),
+                          "--push", "nosuchremote")
+        self.expect_one_line(run, "no remote named nosuchremote")
+        self.assertNotIn("probe-finished", run.stdout)
 
     def test_missing_api_key(self):
         env = dict(self.env)

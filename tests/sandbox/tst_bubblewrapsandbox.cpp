@@ -64,6 +64,7 @@ private slots:
     void timeoutKillsTheWholeTree();
     void backgroundChildHoldingThePipeDoesNotBlock();
     void outputIsCapped();
+    void floodIsCounted();
     void cancelStopsAtOnce();
     void commandLineHoldsNoSecret();
 
@@ -237,14 +238,29 @@ void tst_BubblewrapSandbox::backgroundChildHoldingThePipeDoesNotBlock()
 
 void tst_BubblewrapSandbox::outputIsCapped()
 {
-    auto request = shell(QStringLiteral("yes 0123456789abcdef | head -c 5000000"));
+    auto request = shell(QStringLiteral("seq 1 300000; echo FINAL-SUMMARY-LINE"));
     request.outputCap = 100'000;
     auto result = m_sandbox->exec(request, {});
 
     QVERIFY(result.has_value());
-    QCOMPARE(result->stdoutData.size(), 100'000);
-    QCOMPARE(result->stdoutBytes, 5'000'000);
     QVERIFY(result->stdoutTruncated);
+    QCOMPARE(result->stdoutBytes, qint64(1'988'895 + 19));
+    QVERIFY(result->stdoutData.size() < 100'100);
+    // The start and the end survive; what is left out between them is counted.
+    QVERIFY(result->stdoutData.startsWith("1\n2\n3\n"));
+    QVERIFY(result->stdoutData.endsWith("299999\n300000\nFINAL-SUMMARY-LINE\n"));
+    QVERIFY(result->stdoutData.contains(" bytes not shown]"));
+}
+
+void tst_BubblewrapSandbox::floodIsCounted()
+{
+    auto request = shell(QStringLiteral("yes 0123456789abcdef | head -c 50000000"));
+    request.outputCap = 100'000;
+    auto result = m_sandbox->exec(request, {});
+
+    QVERIFY(result.has_value());
+    QCOMPARE(result->stdoutBytes, qint64(50'000'000));
+    QVERIFY(result->stdoutData.size() < 100'100);
 }
 
 void tst_BubblewrapSandbox::cancelStopsAtOnce()

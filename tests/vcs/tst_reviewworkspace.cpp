@@ -389,7 +389,7 @@ void tst_ReviewWorkspace::prepareRefuses_data()
         << "is not a git repository: pass --repo a checkout or a clone URL";
     QTest::newRow("missing folder") << "missing"
                                     << "not_a_repository"
-                                    << "is not a git repository: pass --repo";
+                                    << "does not exist: pass --repo";
     QTest::newRow("no commits") << "empty-repo"
                                 << "no_commits"
                                 << "has no commits yet";
