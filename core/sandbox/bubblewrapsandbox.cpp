@@ -1,5 +1,6 @@
 #include "sandbox/bubblewrapsandbox.h"
 
+#include "sandbox/pidscgroup.h"
 #include "sandbox/processrunner.h"
 
 #include <QDir>
@@ -202,7 +203,9 @@ base::Result<ExecResult> BubblewrapSandbox::exec(const ExecRequest &request,
     options.outputCap = request.outputCap;
     options.statusPipe = true;
     options.environment = {QStringLiteral("PATH=/usr/bin:/bin")};
-    auto outcome = ProcessRunner::run(commandLine(request), options, cancel);
+    const auto pids = PidsCgroup::create(m_policy.maxProcesses);
+    const QStringList argv = pids ? pids->wrap(commandLine(request)) : commandLine(request);
+    auto outcome = ProcessRunner::run(argv, options, cancel);
     if (!outcome)
         return std::unexpected(outcome.error());
 

@@ -11,7 +11,9 @@ struct SandboxPolicy
 {
     QString workspace; // host path, bound read-write at workspaceInside
     QString workspaceInside = QStringLiteral("/workspace");
-    QStringList readOnlyPaths; // extra host paths, bound read-only at the same place
+    QStringList readOnlyPaths;
+    int maxProcesses = 512; // per command, where the machine offers a pids cgroup // extra host
+                            // paths, bound read-only at the same place
 };
 
 } // namespace tandem::sandbox

@@ -66,6 +66,7 @@ private slots:
     void outputIsCapped();
     void floodIsCounted();
     void cancelStopsAtOnce();
+    void processCountIsCapped();
     void commandLineHoldsNoSecret();
 
 private:
@@ -279,6 +280,37 @@ void tst_BubblewrapSandbox::cancelStopsAtOnce()
     QVERIFY(result->cancelled);
     QVERIFY(clock.elapsed() < 1500);
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234.9")), 2000);
+}
+
+void tst_BubblewrapSandbox::processCountIsCapped()
+{
+    if (!QFileInfo(QStringLiteral("/sys/fs/cgroup/pids")).isWritable())
+        QSKIP("this machine offers no writable pids cgroup (v1)");
+
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    policy.maxProcesses = 64;
+    sandbox::BubblewrapSandbox capped(policy);
+    QVERIFY(capped.start().has_value());
+
+    // A bounded stand-in for a fork bomb: fork until refused, 300 at the most.
+    const QString forker = QStringLiteral("python3 -c 'import os, time\n"
+                                          "n = 0\n"
+                                          "for i in range(300):\n"
+                                          "    try:\n"
+                                          "        pid = os.fork()\n"
+                                          "    except OSError:\n"
+                                          "        break\n"
+                                          "    if pid == 0:\n"
+                                          "        time.sleep(1234.4)\n"
+                                          "        os._exit(0)\n"
+                                          "    n += 1\n"
+                                          "print(n)'");
+    auto result = capped.exec(shell(forker, 20'000), {});
+    QVERIFY(result.has_value());
+    const int forked = result->stdoutData.trimmed().toInt();
+    QVERIFY2(forked > 0 && forked < 64, result->stdoutData + result->stderrData);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep(1234.4)")), 2000);
 }
 
 void tst_BubblewrapSandbox::commandLineHoldsNoSecret()
