@@ -155,8 +155,16 @@ void ChatView::setRunning(bool running)
     m_stop->setEnabled(running);
     m_activity->setText(running ? tr("Working\u2026") : QString());
 
-    if (!running)
-        endAssistantText();
+    if (running)
+        return;
+
+    // However the run ended, a call still running will not report back.
+    endAssistantText();
+    for (const QPointer<ToolCard> &card : std::as_const(m_toolCards)) {
+        if (card)
+            card->markStopped();
+    }
+    m_toolCards.clear();
 }
 
 QString ChatView::assistantText() const

@@ -35,7 +35,8 @@ public:
     void addError(const QString &message);
     void addNotice(const QString &text);
 
-    // Running: Send is off and Stop on; idle: the other way round.
+    // Running: Send is off and Stop on; idle: the other way round, and tool calls still
+    // running show that they stopped.
     void setRunning(bool running);
     bool isRunning() const { return m_running; }
 

@@ -1,5 +1,9 @@
 #include "ui/elidedlabel.h"
 
+#include <QFontMetricsF>
+
+#include <cmath>
+
 namespace tandem::ui {
 
 ElidedLabel::ElidedLabel(Qt::TextElideMode mode, QWidget *parent)
@@ -23,11 +27,13 @@ QSize ElidedLabel::minimumSizeHint() const
     return {fontMetrics().horizontalAdvance(QChar(0x2026)) * 3, QLabel::minimumSizeHint().height()};
 }
 
+// Rounded up: a width rounded down can fall short of the text, which is then elided although
+// the label got all the room it asked for.
 QSize ElidedLabel::sizeHint() const
 {
     const QMargins margins = contentsMargins();
-    return {fontMetrics().horizontalAdvance(m_fullText) + margins.left() + margins.right(),
-            QLabel::sizeHint().height()};
+    const int textWidth = int(std::ceil(QFontMetricsF(font()).horizontalAdvance(m_fullText)));
+    return {textWidth + margins.left() + margins.right(), QLabel::sizeHint().height()};
 }
 
 void ElidedLabel::resizeEvent(QResizeEvent *event)

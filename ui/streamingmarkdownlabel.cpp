@@ -2,6 +2,10 @@
 
 #include "artifacts/artifactextractor.h"
 
+#include <QEvent>
+#include <QRegularExpression>
+#include <QTextDocument>
+
 namespace tandem::ui {
 
 namespace {
@@ -23,12 +27,43 @@ QString escapeMarkdown(const QString &text)
     return escaped;
 }
 
+// A character the text does not hold, to stand in for an ampersand while the text is parsed.
+// A text holding every private-use character is not worth a second path: its last one would
+// show as an ampersand.
+QChar unusedPrivateUseCharacter(const QString &text)
+{
+    char16_t candidate = 0xe000;
+    while (candidate < 0xf8ff && text.contains(QChar(candidate)))
+        ++candidate;
+    return QChar(candidate);
+}
+
+// The Markdown parser would show `&lt;` in prose as `<`. Such an ampersand is swapped for
+// `standIn`, which no parser rule touches, in prose and code alike, and swapped back after
+// parsing. One escaped by a backslash is left alone: the parser shows it as it is.
+QString shieldEntityReferences(const QString &markdown, QChar standIn)
+{
+    static const QRegularExpression reference(
+        QStringLiteral("&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,47};)"));
+
+    QString shielded = markdown;
+    for (const QRegularExpressionMatch &match : reference.globalMatch(markdown)) {
+        qsizetype backslashes = 0;
+        for (qsizetype i = match.capturedStart() - 1; i >= 0 && markdown.at(i) == u'\\'; --i)
+            ++backslashes;
+        if (backslashes % 2 == 0)
+            shielded[match.capturedStart()] = standIn;
+    }
+    return shielded;
+}
+
 } // namespace
 
 StreamingMarkdownLabel::StreamingMarkdownLabel(QWidget *parent)
     : QLabel(parent)
 {
-    setTextFormat(Qt::MarkdownText);
+    // Markdown is rendered here, not by QLabel, whose parser would take HTML in it as markup.
+    setTextFormat(Qt::RichText);
     setWordWrap(true);
     setTextInteractionFlags(Qt::TextBrowserInteraction);
     setOpenExternalLinks(true);
@@ -70,7 +105,30 @@ void StreamingMarkdownLabel::render()
         return QStringLiteral("\n*%1*\n").arg(note);
     };
 
-    setText(artifacts::ArtifactExtractor::foldBlocks(m_markdown, finished, placeholder).trimmed());
+    const QString markdown =
+        artifacts::ArtifactExtractor::foldBlocks(m_markdown, finished, placeholder).trimmed();
+    setText(markdown.isEmpty() ? QString() : toHtml(markdown));
+}
+
+// The document keeps the label's font because its HTML names that font.
+QString StreamingMarkdownLabel::toHtml(const QString &markdown) const
+{
+    const QChar standIn = unusedPrivateUseCharacter(markdown);
+
+    QTextDocument document;
+    document.setDefaultFont(font());
+    const QTextDocument::MarkdownFeatures features =
+        QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub)
+        | QTextDocument::MarkdownNoHTML;
+    document.setMarkdown(shieldEntityReferences(markdown, standIn), features);
+    return document.toHtml().replace(standIn, QStringLiteral("&amp;"));
+}
+
+void StreamingMarkdownLabel::changeEvent(QEvent *event)
+{
+    QLabel::changeEvent(event);
+    if (event->type() == QEvent::FontChange && !text().isEmpty())
+        render();
 }
 
 } // namespace tandem::ui

@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QPlainTextEdit>
 #include <QScrollBar>
 #include <QToolButton>
@@ -65,6 +66,24 @@ QPlainTextEdit *makeCodeBox(const QString &text, QWidget *parent)
     return box;
 }
 
+QString cardStyle(ToolCard::State state)
+{
+    const QString frame = QStringLiteral("#toolCard { background: %1; border: 1px %2 %3;"
+                                         " border-radius: 6px; }");
+    switch (state) {
+    case ToolCard::State::Running:
+    case ToolCard::State::Done:
+        return frame.arg(u"#f6f8fa", u"solid", u"#d0d7de");
+    case ToolCard::State::Failed:
+        return frame.arg(u"#fef2f2", u"solid", u"#dc2626")
+               + QStringLiteral(" QLabel { color: #991b1b; }");
+    case ToolCard::State::Stopped:
+        return frame.arg(u"#fffbeb", u"dashed", u"#d97706")
+               + QStringLiteral(" #toolCardStatus { color: #92400e; }");
+    }
+    return {};
+}
+
 } // namespace
 
 ToolCard::ToolCard(const QString &id, const QString &name, const QString &inputJson,
@@ -88,8 +107,7 @@ ToolCard::ToolCard(const QString &id, const QString &name, const QString &inputJ
 
 void ToolCard::setResult(const QString &output, bool isError)
 {
-    m_hasResult = true;
-    m_isError = isError;
+    m_state = isError ? State::Failed : State::Done;
 
     QString shown = output.isEmpty() ? tr("(no output)") : output;
     if (shown.size() > maxShownOutput)
@@ -105,6 +123,15 @@ void ToolCard::setResult(const QString &output, bool isError)
     setExpanded(isError);
 }
 
+void ToolCard::markStopped()
+{
+    if (m_state != State::Running)
+        return;
+
+    m_state = State::Stopped;
+    updateLook();
+}
+
 void ToolCard::setExpanded(bool expanded)
 {
     m_body->setVisible(expanded);
@@ -116,33 +143,76 @@ bool ToolCard::isExpanded() const
     return m_body->isVisibleTo(this);
 }
 
+void ToolCard::mousePressEvent(QMouseEvent *event)
+{
+    if (event->button() != Qt::LeftButton || !m_header->geometry().contains(event->pos())) {
+        QFrame::mousePressEvent(event);
+        return;
+    }
+
+    setExpanded(!isExpanded());
+    event->accept();
+}
+
+QString ToolCard::statusText(State state)
+{
+    switch (state) {
+    case State::Running:
+        return tr("running\u2026");
+    case State::Done:
+        return tr("done");
+    case State::Failed:
+        return tr("failed");
+    case State::Stopped:
+        return tr("stopped");
+    }
+    return {};
+}
+
+// The whole header opens and folds the card. On a narrow pane the name and the summary are
+// shortened; the status keeps room for its longest text, so that it never shows cut off.
 QWidget *ToolCard::makeHeader(const QString &inputJson)
 {
-    auto *header = new QWidget(this);
-    auto *row = new QHBoxLayout(header);
+    m_header = new QWidget(this);
+    m_header->setCursor(Qt::PointingHandCursor);
+    auto *row = new QHBoxLayout(m_header);
     row->setContentsMargins(0, 0, 0, 0);
 
-    m_toggle = new QToolButton(header);
+    m_toggle = new QToolButton(m_header);
     m_toggle->setObjectName(QStringLiteral("toolCardToggle"));
-    m_toggle->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_toggle->setToolButtonStyle(Qt::ToolButtonIconOnly);
     m_toggle->setAutoRaise(true);
-    m_toggle->setText(m_name);
+    m_toggle->setText(m_name); // only the arrow shows; the text is for screen readers
     m_toggle->setToolTip(tr("Show or hide the call's input and result"));
-    QFont bold = m_toggle->font();
-    bold.setBold(true);
-    m_toggle->setFont(bold);
     connect(m_toggle, &QToolButton::clicked, this, [this] { setExpanded(!isExpanded()); });
 
-    m_summary = new ElidedLabel(Qt::ElideRight, header);
+    auto *name = new ElidedLabel(Qt::ElideRight, m_header);
+    name->setObjectName(QStringLiteral("toolCardName"));
+    QFont bold = name->font();
+    bold.setBold(true);
+    name->setFont(bold);
+    name->setFullText(m_name);
+    name->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+
+    m_summary = new ElidedLabel(Qt::ElideRight, m_header);
     m_summary->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     m_summary->setFullText(inputSummary(inputJson));
 
-    m_status = new QLabel(header);
+    m_status = new QLabel(m_header);
+    m_status->setObjectName(QStringLiteral("toolCardStatus"));
+    m_status->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    int widest = 0;
+    for (State state : {State::Running, State::Done, State::Failed, State::Stopped}) {
+        m_status->setText(statusText(state));
+        widest = std::max(widest, m_status->sizeHint().width());
+    }
+    m_status->setMinimumWidth(widest);
 
     row->addWidget(m_toggle);
+    row->addWidget(name);
     row->addWidget(m_summary, 1);
     row->addWidget(m_status);
-    return header;
+    return m_header;
 }
 
 QWidget *ToolCard::makeBody(const QString &inputJson)
@@ -163,20 +233,11 @@ QWidget *ToolCard::makeBody(const QString &inputJson)
 
 void ToolCard::updateLook()
 {
-    if (!m_hasResult) {
-        m_status->setText(tr("running\u2026"));
-        setStyleSheet(QStringLiteral("#toolCard { background: #f6f8fa; border: 1px solid #d0d7de;"
-                                     " border-radius: 6px; }"));
-        return;
-    }
-
-    m_status->setText(m_isError ? tr("failed") : tr("done"));
-    if (m_isError)
-        setStyleSheet(QStringLiteral("#toolCard { background: #fef2f2; border: 1px solid #dc2626;"
-                                     " border-radius: 6px; } QLabel { color: #991b1b; }"));
-    else
-        setStyleSheet(QStringLiteral("#toolCard { background: #f6f8fa; border: 1px solid #d0d7de;"
-                                     " border-radius: 6px; }"));
+    m_status->setText(statusText(m_state));
+    m_status->setToolTip(m_state == State::Stopped
+                             ? tr("The run ended before this call returned its result.")
+                             : QString());
+    setStyleSheet(cardStyle(m_state));
 }
 
 } // namespace tandem::ui

@@ -13,12 +13,15 @@ class ElidedLabel;
 
 // One tool call in the chat: the tool's name, what it was asked, and its result once it
 // arrives. Open while the call runs; folds itself when the call succeeds, stays open and
-// turns red when it fails.
+// turns red when it fails. A call whose run ended before its result came says so, so that
+// it is not mistaken for one still running or one that finished.
 class ToolCard : public QFrame
 {
     Q_OBJECT
 
 public:
+    enum class State { Running, Done, Failed, Stopped };
+
     ToolCard(const QString &id, const QString &name, const QString &inputJson,
              QWidget *parent = nullptr);
 
@@ -26,21 +29,27 @@ public:
     QString toolName() const { return m_name; }
 
     void setResult(const QString &output, bool isError);
-    bool hasResult() const { return m_hasResult; }
-    bool isError() const { return m_isError; }
+    void markStopped(); // the run ended; a card that has its result keeps it
+    State state() const { return m_state; }
+    bool hasResult() const { return m_state == State::Done || m_state == State::Failed; }
+    bool isError() const { return m_state == State::Failed; }
 
     void setExpanded(bool expanded);
     bool isExpanded() const;
 
+protected:
+    void mousePressEvent(QMouseEvent *event) override;
+
 private:
+    static QString statusText(State state);
     QWidget *makeHeader(const QString &inputJson);
     QWidget *makeBody(const QString &inputJson);
     void updateLook();
 
     QString m_id;
     QString m_name;
-    bool m_hasResult = false;
-    bool m_isError = false;
+    State m_state = State::Running;
+    QWidget *m_header = nullptr;
     QToolButton *m_toggle = nullptr;
     ElidedLabel *m_summary = nullptr;
     QLabel *m_status = nullptr;

@@ -3,11 +3,14 @@
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/toolcard.h"
 
+#include <QFontInfo>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
 #include <QSignalSpy>
 #include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
 
 using tandem::ui::ChatView;
 using tandem::ui::PromptEdit;
@@ -25,11 +28,20 @@ private slots:
     void buttonsFollowTheRunningState();
     void markdownRendersAfterAPause();
     void artifactBlocksFoldToANote();
+    void replyShowsEveryCharacter_data();
+    void replyShowsEveryCharacter();
     void toolCard_data();
     void toolCard();
+    void runEndStopsRunningToolCalls_data();
+    void runEndStopsRunningToolCalls();
+    void toolCardStatusFitsThePane_data();
+    void toolCardStatusFitsThePane();
     void followsTheBottomUnlessScrolledUp();
 
 private:
+    static QString shownText(const QLabel *label);
+    static QStringList shownCode(const QLabel *label);
+    static QLabel *statusLabel(const ToolCard *card);
     PromptEdit *prompt() const { return m_chat->findChild<PromptEdit *>(); }
     QPushButton *button(const char *name) const
     {
@@ -51,6 +63,35 @@ void TestChatView::cleanup()
 {
     delete m_chat;
     m_chat = nullptr;
+}
+
+// What the label's own document holds once it has laid out its text: what the user sees.
+QString TestChatView::shownText(const QLabel *label)
+{
+    const auto *document = label->findChild<QTextDocument *>();
+    return document ? document->toPlainText() : QString();
+}
+
+// The runs of text set in a fixed-pitch font, one entry per run.
+QStringList TestChatView::shownCode(const QLabel *label)
+{
+    QStringList runs;
+    const auto *document = label->findChild<QTextDocument *>();
+    if (!document)
+        return runs;
+    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+        for (auto it = block.begin(); !it.atEnd(); ++it) {
+            const QTextCharFormat format = it.fragment().charFormat();
+            if (format.fontFixedPitch() || QFontInfo(format.font()).fixedPitch())
+                runs.append(it.fragment().text());
+        }
+    }
+    return runs;
+}
+
+QLabel *TestChatView::statusLabel(const ToolCard *card)
+{
+    return card->findChild<QLabel *>(QStringLiteral("toolCardStatus"));
 }
 
 void TestChatView::enterSendsShiftEnterBreaksTheLine()
@@ -100,21 +141,66 @@ void TestChatView::markdownRendersAfterAPause()
     QCOMPARE(label->markdown(), QStringLiteral("Some **bold** text"));
     QVERIFY(label->text().isEmpty());
 
-    QTRY_COMPARE(label->text(), QStringLiteral("Some **bold** text"));
+    QTRY_COMPARE(shownText(label), QStringLiteral("Some bold text"));
 }
 
 void TestChatView::artifactBlocksFoldToANote()
 {
     m_chat->appendAssistantText(QStringLiteral("Here:\n```html\n<title>Sales</title>\n"));
     auto *label = m_chat->findChild<StreamingMarkdownLabel *>();
-    QTRY_VERIFY(label->text().contains(QStringLiteral("Writing a page")));
+    QTRY_VERIFY(shownText(label).contains(QStringLiteral("Writing a page")));
 
     m_chat->appendAssistantText(QStringLiteral("<p>x</p>\n```"));
     m_chat->endAssistantText();
 
-    QVERIFY(label->text().contains(QStringLiteral("Sales")));
-    QVERIFY(!label->text().contains(QStringLiteral("<p>")));
+    QTRY_VERIFY(shownText(label).contains(QStringLiteral("Sales")));
+    QVERIFY(!shownText(label).contains(QStringLiteral("<p>")));
     QVERIFY(label->markdown().contains(QStringLiteral("<p>x</p>")));
+}
+
+void TestChatView::replyShowsEveryCharacter_data()
+{
+    QTest::addColumn<QString>("reply");
+    QTest::addColumn<QString>("shown");
+    QTest::addColumn<QStringList>("code");
+
+    QTest::newRow("generic type")
+        << QStringLiteral("In Java use List<String> for names.\nThe rest follows.\n\nAnd more.")
+        << QStringLiteral("In Java use List<String> for names. The rest follows.\nAnd more.")
+        << QStringList();
+    QTest::newRow("image tag") << QStringLiteral("A raw <img src=x> tag.\nText after it.")
+                               << QStringLiteral("A raw <img src=x> tag. Text after it.")
+                               << QStringList();
+    QTest::newRow("script block") << QStringLiteral("<script>alert(1)</script>\nStill here.")
+                                  << QStringLiteral("<script>alert(1)</script> Still here.")
+                                  << QStringList();
+    QTest::newRow("inline code") << QStringLiteral("Compare with `a < b && c`, then <b>go</b>.")
+                                 << QStringLiteral("Compare with a < b && c, then <b>go</b>.")
+                                 << QStringList{QStringLiteral("a < b && c")};
+    QTest::newRow("fenced code")
+        << QStringLiteral("```\n<div class=\"x\">&amp; &lt;</div>\n```\nAfter <div>.")
+        << QStringLiteral("<div class=\"x\">&amp; &lt;</div>\nAfter <div>.")
+        << QStringList{QStringLiteral("<div class=\"x\">&amp; &lt;</div>")};
+    QTest::newRow("ampersand and entity")
+        << QStringLiteral("Fish & chips; &lt; &#60; &#x3c; &amp; as written.")
+        << QStringLiteral("Fish & chips; &lt; &#60; &#x3c; &amp; as written.") << QStringList();
+    QTest::newRow("escaped ampersand")
+        << QStringLiteral("An escaped \\&lt; and \\\\&lt;.")
+        << QStringLiteral("An escaped &lt; and \\&lt;.") << QStringList();
+}
+
+void TestChatView::replyShowsEveryCharacter()
+{
+    QFETCH(QString, reply);
+    QFETCH(QString, shown);
+    QFETCH(QStringList, code);
+
+    m_chat->appendAssistantText(reply);
+    m_chat->endAssistantText();
+
+    auto *label = m_chat->findChild<StreamingMarkdownLabel *>();
+    QTRY_COMPARE(shownText(label), shown);
+    QCOMPARE(shownCode(label), code);
 }
 
 void TestChatView::toolCard_data()
@@ -155,6 +241,88 @@ void TestChatView::toolCard()
     // Text after the call starts a new block below the card.
     m_chat->appendAssistantText(QStringLiteral("Done."));
     QCOMPARE(m_chat->findChildren<StreamingMarkdownLabel *>().size(), 2);
+}
+
+void TestChatView::runEndStopsRunningToolCalls_data()
+{
+    QTest::addColumn<QString>("notice");
+    QTest::addColumn<QString>("error");
+
+    QTest::newRow("stopped") << QStringLiteral("Stopped.") << QString();
+    QTest::newRow("failed") << QString() << QStringLiteral("The connection was lost.");
+    QTest::newRow("finished") << QString() << QString();
+}
+
+void TestChatView::runEndStopsRunningToolCalls()
+{
+    QFETCH(QString, notice);
+    QFETCH(QString, error);
+
+    m_chat->setRunning(true);
+    m_chat->addToolCall(QStringLiteral("toolu_1"), QStringLiteral("bash"),
+                        QStringLiteral(R"({"command":"ls"})"));
+    m_chat->finishToolCall(QStringLiteral("toolu_1"), QStringLiteral("README.md"), false);
+    m_chat->addToolCall(QStringLiteral("toolu_2"), QStringLiteral("bash"),
+                        QStringLiteral(R"({"command":"sleep 60"})"));
+    const auto cards = m_chat->findChildren<ToolCard *>();
+    QCOMPARE(cards.size(), 2);
+    ToolCard *done = cards.at(0);
+    ToolCard *cut = cards.at(1);
+    QCOMPARE(statusLabel(cut)->text(), QStringLiteral("running\u2026"));
+
+    if (!notice.isEmpty())
+        m_chat->addNotice(notice);
+    if (!error.isEmpty())
+        m_chat->addError(error);
+    m_chat->setRunning(false);
+
+    QCOMPARE(cut->state(), ToolCard::State::Stopped);
+    QVERIFY(!cut->hasResult());
+    QCOMPARE(statusLabel(cut)->text(), QStringLiteral("stopped"));
+    QVERIFY(cut->styleSheet() != done->styleSheet());
+    QCOMPARE(done->state(), ToolCard::State::Done);
+    QCOMPARE(statusLabel(done)->text(), QStringLiteral("done"));
+
+    // Nothing the stopped run still says may bring the card back to life.
+    m_chat->finishToolCall(QStringLiteral("toolu_2"), QStringLiteral("late"), false);
+    QCOMPARE(cut->state(), ToolCard::State::Stopped);
+}
+
+void TestChatView::toolCardStatusFitsThePane_data()
+{
+    QTest::addColumn<int>("paneWidth");
+
+    QTest::newRow("narrow") << 320;
+    QTest::newRow("default") << 400;
+    QTest::newRow("wide") << 700;
+}
+
+// The longest tool name and a scrollbar, as in a long conversation.
+void TestChatView::toolCardStatusFitsThePane()
+{
+    QFETCH(int, paneWidth);
+
+    m_chat->resize(paneWidth, 400);
+    for (int i = 0; i < 20; ++i)
+        m_chat->addNotice(QStringLiteral("notice %1").arg(i));
+    m_chat->addToolCall(
+        QStringLiteral("toolu_1"), QStringLiteral("str_replace_based_edit_tool"),
+        QStringLiteral(R"({"command":"view","path":"/work/project/src/long/path/to/file.cpp"})"));
+
+    auto *scroll = m_chat->findChild<QScrollArea *>();
+    QTRY_VERIFY(scroll->verticalScrollBar()->isVisible());
+    QLabel *status = statusLabel(m_chat->findChild<ToolCard *>());
+    QCOMPARE(status->text(), QStringLiteral("running\u2026"));
+
+    QTRY_VERIFY(status->contentsRect().width()
+                >= status->fontMetrics().horizontalAdvance(status->text()));
+    const QWidget *viewport = scroll->viewport();
+    const int left = status->mapTo(viewport, QPoint(0, 0)).x();
+    QVERIFY2(left >= 0 && left + status->width() <= viewport->width(),
+             qPrintable(QStringLiteral("status at %1..%2, viewport %3 wide")
+                            .arg(left)
+                            .arg(left + status->width())
+                            .arg(viewport->width())));
 }
 
 void TestChatView::followsTheBottomUnlessScrolledUp()
