@@ -93,7 +93,26 @@ base::Status ReviewTask::prepare()
         return std::unexpected(workspace.error());
     m_workspace = std::move(*workspace);
 
-    // Say so now rather than after the model's work, when the commit would fail.
+    if (auto ready = checkWorkspace(); !ready) {
+        abandonWorkspace();
+        return ready;
+    }
+    m_tools = std::make_unique<tools::ToolRegistry>();
+    m_tools->add(std::make_unique<tools::BashTool>(*m_sandbox, tools::BashTool::Limits{}));
+    m_tools->add(std::make_unique<tools::TextEditorTool>(
+        tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
+
+    AgentConfig config = m_options.agent;
+    if (config.systemPrompt.empty())
+        config.systemPrompt = repositorySystemPrompt(m_sandbox->workspaceInside());
+    m_loop = std::make_unique<AgentLoop>(m_model, *m_tools, &m_audit, config);
+    return {};
+}
+
+// What must hold before the model is asked anything: each check costs nothing now and would
+// waste the model's whole run if it failed at the end.
+base::Status ReviewTask::checkWorkspace()
+{
     if (m_options.commitWhenDone) {
         if (auto identity = m_workspace->checkCommitIdentity(); !identity)
             return identity;
@@ -113,19 +132,18 @@ base::Status ReviewTask::prepare()
     sandbox::SandboxPolicy policy;
     policy.workspace = m_workspace->path();
     m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(policy);
-    if (auto started = m_sandbox->start(); !started)
-        return started;
+    return m_sandbox->start();
+}
 
-    m_tools = std::make_unique<tools::ToolRegistry>();
-    m_tools->add(std::make_unique<tools::BashTool>(*m_sandbox, tools::BashTool::Limits{}));
-    m_tools->add(std::make_unique<tools::TextEditorTool>(
-        tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
-
-    AgentConfig config = m_options.agent;
-    if (config.systemPrompt.empty())
-        config.systemPrompt = repositorySystemPrompt(m_sandbox->workspaceInside());
-    m_loop = std::make_unique<AgentLoop>(m_model, *m_tools, &m_audit, config);
-    return {};
+// A run that ends before any change leaves nothing behind: no folder, no tandem/* branch.
+void ReviewTask::abandonWorkspace()
+{
+    if (!m_workspace || m_workspace->hasChanges())
+        return;
+    m_audit.record("workspace_discarded", {{"path", m_workspace->path().toStdString()}});
+    m_sandbox.reset();
+    m_workspace->discard();
+    m_workspace.reset();
 }
 
 base::Result<ReviewOutcome> ReviewTask::execute()
@@ -139,8 +157,10 @@ base::Result<ReviewOutcome> ReviewTask::execute()
 
     emit stepChanged(QStringLiteral("Working on: %1").arg(m_options.task));
     auto agent = m_loop->run(m_options.task);
-    if (!agent)
+    if (!agent) {
+        abandonWorkspace();
         return std::unexpected(agent.error());
+    }
     outcome.agent = *agent;
 
     const QString kept = QStringLiteral("the workspace is kept at %1").arg(outcome.workspace);
@@ -152,8 +172,10 @@ base::Result<ReviewOutcome> ReviewTask::execute()
                               .arg(m_options.agent.maxTurns)
                               .arg(kept));
     }
-    if (!m_workspace->hasChanges())
+    if (!m_workspace->hasChanges()) {
+        abandonWorkspace();
         return outcome;
+    }
 
     emit stepChanged(QStringLiteral("Running the repository's tests"));
     auto tests = runTests();

@@ -83,6 +83,8 @@ signals:
     void stepChanged(const QString &description);
 
 private:
+    base::Status checkWorkspace();
+    void abandonWorkspace();
     base::Result<TestRun> runTests();
     base::Status commitAndPush(ReviewOutcome &outcome);
 

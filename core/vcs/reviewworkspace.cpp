@@ -9,6 +9,9 @@
 #include "vcs/workspacediff.h"
 #include "vcs/workspacepreparer.h"
 
+#include <QDir>
+#include <QFileInfo>
+
 #include <optional>
 
 namespace tandem::vcs {
@@ -104,6 +107,45 @@ QString ReviewWorkspace::diffStat() const
 {
     const auto diff = diffAgainstBase(*d);
     return diff ? diff->stat() : QString();
+}
+
+void ReviewWorkspace::discard()
+{
+    git_repository *workspace = d->repository.get();
+    if (!git_repository_is_worktree(workspace)) {
+        d->repository.reset();
+        QDir(d->path).removeRecursively();
+        return;
+    }
+
+    // The branch and the worktree's record live in the user's repository.
+    git_repository *main = nullptr;
+    if (git_repository_open(&main, git_repository_commondir(workspace)) < 0) {
+        qCWarning(lcVcs, "cannot discard %s: %s", qPrintable(d->path),
+                  qPrintable(GitLibrary::lastError()));
+        return;
+    }
+    RepositoryHandle owner(main);
+
+    git_worktree *worktree = nullptr;
+    const QByteArray name = QFileInfo(d->path).fileName().toUtf8();
+    if (git_worktree_lookup(&worktree, main, name.constData()) == 0) {
+        git_worktree_prune_options options;
+        git_worktree_prune_options_init(&options, GIT_WORKTREE_PRUNE_OPTIONS_VERSION);
+        options.flags = GIT_WORKTREE_PRUNE_VALID | GIT_WORKTREE_PRUNE_WORKING_TREE;
+        git_worktree_prune(worktree, &options);
+        git_worktree_free(worktree);
+    }
+    d->repository.reset();
+    QDir(d->path).removeRecursively();
+
+    git_reference *branch = nullptr;
+    const QByteArray branchName = d->branchName.toUtf8();
+    if (git_branch_lookup(&branch, main, branchName.constData(), GIT_BRANCH_LOCAL) == 0) {
+        git_branch_delete(branch);
+        git_reference_free(branch);
+    }
+    qCInfo(lcVcs, "discarded %s and %s", qPrintable(d->path), branchName.constData());
 }
 
 base::Status ReviewWorkspace::checkRemote(const QString &remoteName) const

@@ -63,6 +63,10 @@ public:
     QString diff() const; // unified diff of the working tree against the base
     QString diffStat() const;
 
+    // Removes the workspace and its review branch, for a run that ended before any work worth
+    // keeping. A worktree is pruned from the user's repository; a clone's folder is deleted.
+    void discard();
+
     // Fails, naming the remotes there are, when the repository has no remote of this name.
     base::Status checkRemote(const QString &remoteName) const;
 

@@ -273,6 +273,7 @@ class BadInput(Sandboxed):
                           "--push", "nosuchremote")
         self.expect_one_line(run, "no remote named nosuchremote")
         self.assertNotIn("probe-finished", run.stdout)
+        self.assertEqual(git("branch", "--list", "tandem/*", cwd=self.repo), "")
 
     def test_missing_api_key(self):
         env = dict(self.env)
@@ -288,6 +289,9 @@ class BadInput(Sandboxed):
                           "anthropic:claude-sonnet-4-5", env=env, timeout=60)
         self.expect_one_line(run, "Cannot reach the model", "ANTHROPIC_BASE_URL")
         self.assertEqual(self.snapshot(), before)
+        # Nothing was done, so nothing is left behind in the user's repository.
+        self.assertEqual(git("branch", "--list", "tandem/*", cwd=self.repo), "")
+        self.assertEqual(len(git("worktree", "list", cwd=self.repo).splitlines()), 1)
 
     def test_wrong_api_key(self):
         model = subprocess.Popen([MODEL_SERVER, "--demo", "--port", "0"],
