@@ -1,5 +1,6 @@
 #include "headlessrun.h"
 
+#include "datadirectory.h"
 #include "logfile.h"
 #include "modelsetup.h"
 #include "transcriptprinter.h"
@@ -8,7 +9,6 @@
 #include "audit/auditlog.h"
 
 #include <QDir>
-#include <QStandardPaths>
 
 #include <atomic>
 #include <csignal>
@@ -73,12 +73,6 @@ int failWithModel(const base::Error &error, const ModelSetup &model)
                         + QStringLiteral(" The scripted demo model only knows the bundled demo "
                                          "repository's task; set ANTHROPIC_API_KEY to work on "
                                          "your own with Claude.")));
-}
-
-QString dataDirectory()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/tandem");
 }
 
 void printOutcome(const agent::ReviewOutcome &outcome)

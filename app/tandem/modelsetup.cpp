@@ -1,5 +1,7 @@
 #include "modelsetup.h"
 
+#include "datadirectory.h"
+
 #include "llm/anthropicclient.h"
 
 #include <QCoreApplication>
@@ -8,7 +10,6 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
-#include <QStandardPaths>
 
 namespace tandem::app {
 
@@ -21,8 +22,7 @@ constexpr int kServerStartMs = 10'000;
 // The server's complaints go to a file: the terminal keeps the one line the user acts on.
 QString serverLogPath()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/tandem/model-server.log");
+    return dataDirectory() + QStringLiteral("/model-server.log");
 }
 
 QString lastLineOf(const QString &path)

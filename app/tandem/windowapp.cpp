@@ -1,5 +1,6 @@
 #include "windowapp.h"
 
+#include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
 
@@ -11,17 +12,10 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QMessageBox>
-#include <QStandardPaths>
 
 namespace tandem::app {
 
 namespace {
-
-QString dataDirectory()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)
-           + QStringLiteral("/tandem");
-}
 
 int showFatal(const base::Error &error)
 {

@@ -20,20 +20,18 @@ constexpr size_t kAuditOutputChars = 4096;
 class SignalObserver : public llm::StreamObserver
 {
 public:
-    explicit SignalObserver(AgentLoop *loop, void (AgentLoop::*signal)(const QString &))
+    explicit SignalObserver(AgentLoop *loop)
         : m_loop(loop)
-        , m_signal(signal)
     {}
 
     void textDelta(int, const std::string &text) override
     {
-        (m_loop->*m_signal)(QString::fromStdString(text));
+        emit m_loop->textDelta(QString::fromStdString(text));
     }
     void toolUseStarted(int, const std::string &, const std::string &) override {}
 
 private:
     AgentLoop *m_loop;
-    void (AgentLoop::*m_signal)(const QString &);
 };
 
 std::string sha256(const std::string &text)
@@ -137,7 +135,7 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
                             {"tools", toolNames}});
 
     emit replyStarted();
-    SignalObserver observer(this, &AgentLoop::textDelta);
+    SignalObserver observer(this);
     auto reply = m_model.send(request, &observer, cancel);
     if (!reply) {
         audit("model_error", {{"code", reply.error().code.toStdString()},
