@@ -69,33 +69,27 @@ void AgentRunner::relayLoopSignals()
     using agent::AgentLoop;
 
     connect(&m_loop, &AgentLoop::replyStarted, this, [this] {
-        if (relaying())
+        if (m_relaying)
             emit replyStarted();
     });
     connect(&m_loop, &AgentLoop::textDelta, this, [this](const QString &text) {
-        if (relaying())
+        if (m_relaying)
             emit textDelta(text);
     });
     connect(&m_loop, &AgentLoop::toolCallStarted, this,
             [this](const QString &id, const QString &name, const QString &inputJson) {
-                if (relaying())
+                if (m_relaying)
                     emit toolCallStarted(id, name, inputJson);
             });
     connect(&m_loop, &AgentLoop::toolCallFinished, this,
             [this](const QString &id, const QString &output, bool isError) {
-                if (relaying())
+                if (m_relaying)
                     emit toolCallFinished(id, output, isError);
             });
     connect(&m_loop, &AgentLoop::replyFinished, this, [this](const QString &stopReason) {
-        if (relaying())
+        if (m_relaying)
             emit replyFinished(stopReason);
     });
-}
-
-// The loop keeps a stop that comes before its run has begun, so one cancel is enough.
-bool AgentRunner::relaying()
-{
-    return m_relaying;
 }
 
 void AgentRunner::launch(const QString &task)

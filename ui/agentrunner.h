@@ -44,7 +44,6 @@ private:
     struct Outcome;
 
     void relayLoopSignals();
-    bool relaying();
     void launch(const QString &task);
     void threadFinished();
     void reportOutcome(const Outcome &outcome);

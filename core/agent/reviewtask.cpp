@@ -141,6 +141,9 @@ void ReviewTask::abandonWorkspace()
     if (!m_workspace || m_workspace->hasChanges())
         return;
     m_audit.record("workspace_discarded", {{"path", m_workspace->path().toStdString()}});
+    // Everything that works on the workspace goes with it; the task cannot run again.
+    m_loop.reset();
+    m_tools.reset();
     m_sandbox.reset();
     m_workspace->discard();
     m_workspace.reset();

@@ -61,6 +61,13 @@ struct Pipe
 // first failure first, and a flood in between is counted but not kept.
 struct Sink
 {
+    Sink(QByteArray *data, qint64 *total, bool *truncated, qint64 cap)
+        : data(data)
+        , total(total)
+        , truncated(truncated)
+        , cap(cap)
+    {}
+
     QByteArray *data;
     qint64 *total;
     bool *truncated;
@@ -179,21 +186,13 @@ ProcessRunner::run(const QStringList &argv, const Options &options, const base::
 
     Outcome outcome;
     ExecResult &result = outcome.result;
-    Sink outSink{&result.stdoutData,
-                 &result.stdoutBytes,
-                 &result.stdoutTruncated,
-                 options.outputCap,
-                 {},
-                 {}};
-    Sink errSink{&result.stderrData,
-                 &result.stderrBytes,
-                 &result.stderrTruncated,
-                 options.outputCap,
-                 {},
-                 {}};
+    Sink outSink(&result.stdoutData, &result.stdoutBytes, &result.stdoutTruncated,
+                 options.outputCap);
+    Sink errSink(&result.stderrData, &result.stderrBytes, &result.stderrTruncated,
+                 options.outputCap);
     bool statusTruncated = false;
     qint64 statusBytes = 0;
-    Sink statusSink{&outcome.status, &statusBytes, &statusTruncated, 64 * 1024, {}, {}};
+    Sink statusSink(&outcome.status, &statusBytes, &statusTruncated, 64 * 1024);
 
     bool exited = false;
     int waitStatus = 0;
