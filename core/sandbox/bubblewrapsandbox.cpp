@@ -203,7 +203,7 @@ base::Result<ExecResult> BubblewrapSandbox::exec(const ExecRequest &request,
     options.outputCap = request.outputCap;
     options.statusPipe = true;
     options.environment = {QStringLiteral("PATH=/usr/bin:/bin")};
-    const auto pids = PidsCgroup::create(m_policy.maxProcesses);
+    const auto pids = PidsCgroup::create(m_policy.limits.processes);
     const QStringList argv = pids ? pids->wrap(commandLine(request)) : commandLine(request);
     auto outcome = ProcessRunner::run(argv, options, cancel);
     if (!outcome)

@@ -289,7 +289,7 @@ void tst_BubblewrapSandbox::processCountIsCapped()
 
     sandbox::SandboxPolicy policy;
     policy.workspace = m_workspace->path();
-    policy.maxProcesses = 64;
+    policy.limits.processes = 64;
     sandbox::BubblewrapSandbox capped(policy);
     QVERIFY(capped.start().has_value());
 
