@@ -12,7 +12,7 @@
 
 namespace tandem::sandbox {
 
-Q_LOGGING_CATEGORY(lcSandbox, "tandem.sandbox", QtWarningMsg)
+Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 
 namespace {
 
