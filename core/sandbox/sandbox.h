@@ -22,12 +22,16 @@ struct ExecRequest
     qint64 outputCap = 1 << 20;
 };
 
+// The limit that ended a command, if one did.
+enum class LimitHit { None, WallTime, CpuTime, Memory, Processes, Disk };
+
 struct ExecResult
 {
     int exitCode = -1;
     int signal = 0;
     bool timedOut = false;
     bool cancelled = false;
+    LimitHit limitHit = LimitHit::None; // WallTime whenever timedOut
     QByteArray stdoutData;
     QByteArray stderrData;
     qint64 stdoutBytes = 0; // everything the command wrote, kept or not
