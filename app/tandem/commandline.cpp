@@ -25,6 +25,61 @@ struct Options
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
 };
 
+struct SandboxOptions
+{
+    QCommandLineOption workspace{QStringLiteral("workspace"),
+                                 QStringLiteral("The folder bound read-write."),
+                                 QStringLiteral("DIR")};
+    QCommandLineOption backend{QStringLiteral("backend"),
+                               QStringLiteral("bubblewrap or container."), QStringLiteral("NAME")};
+    QCommandLineOption config{QStringLiteral("config"),
+                              QStringLiteral("Your sandbox.json, instead of the one in "
+                                             "$XDG_CONFIG_HOME/tandem."),
+                              QStringLiteral("FILE")};
+    QCommandLineOption timeout{QStringLiteral("timeout"),
+                               QStringLiteral("Wall-time limit of the command."),
+                               QStringLiteral("SECONDS")};
+    QCommandLineOption json{QStringLiteral("json"),
+                            QStringLiteral("Print the result as one JSON object.")};
+};
+
+QString parserError(const QCommandLineParser &parser)
+{
+    QString why = parser.errorText();
+    while (why.endsWith(QLatin1Char('.')))
+        why.chop(1);
+    return why + QStringLiteral(": see tandem --help.");
+}
+
+// `tandem sandbox run [options] -- COMMAND...`; `arguments` starts with the program name.
+void parseSandboxRun(const QStringList &arguments, CommandLine &line)
+{
+    SandboxOptions options;
+    QCommandLineParser parser;
+    parser.addOptions(
+        {options.workspace, options.backend, options.config, options.timeout, options.json});
+    if (!parser.parse(arguments)) {
+        line.error = parserError(parser);
+        return;
+    }
+
+    line.workspace = parser.value(options.workspace);
+    line.backend = parser.value(options.backend);
+    line.sandboxConfig = parser.value(options.config);
+    line.json = parser.isSet(options.json);
+    line.command = parser.positionalArguments();
+
+    if (parser.isSet(options.timeout)) {
+        bool ok = false;
+        line.timeoutSeconds = parser.value(options.timeout).toInt(&ok);
+        if (!ok || line.timeoutSeconds <= 0)
+            line.error = QStringLiteral("--timeout needs a whole number of seconds above 0.");
+    }
+    if (line.command.isEmpty())
+        line.error = QStringLiteral("tandem sandbox run needs a command: tandem sandbox run -- "
+                                    "COMMAND [ARGUMENT...].");
+}
+
 } // namespace
 
 QString CommandLine::helpText()
@@ -40,6 +95,12 @@ QString CommandLine::helpText()
         "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
         "      commits with your git identity and, with --push, pushes the branch. Exits 0 on\n"
         "      success, and otherwise prints one line saying why.\n"
+        "  tandem sandbox run [--workspace DIR] [--backend NAME] [--config FILE]\n"
+        "                     [--timeout SECONDS] [--json] -- COMMAND [ARGUMENT...]\n"
+        "      Run one command in the sandbox Tandem gives the agent, with the policy from\n"
+        "      your sandbox.json and the workspace's .tandem/sandbox.json. The workspace\n"
+        "      (default: the current folder) is the only writable host folder. Exits with\n"
+        "      the command's status; --json prints the whole result instead.\n"
         "\n"
         "Options:\n"
         "  --repo PATH      A local git checkout (any folder inside it; your working tree is\n"
@@ -64,6 +125,13 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 {
     CommandLine line;
     QStringList rest = arguments;
+    if (rest.size() > 2 && rest.at(1) == QLatin1String("sandbox")
+        && rest.at(2) == QLatin1String("run")) {
+        line.mode = Mode::SandboxRun;
+        rest.remove(1, 2);
+        parseSandboxRun(rest, line);
+        return line;
+    }
     if (rest.size() > 1 && rest.at(1) == QLatin1String("run")) {
         line.mode = Mode::Run;
         rest.removeAt(1);
@@ -74,10 +142,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     parser.addOptions(
         {options.repo, options.task, options.model, options.push, options.help, options.version});
     if (!parser.parse(rest)) {
-        QString why = parser.errorText();
-        while (why.endsWith(QLatin1Char('.')))
-            why.chop(1);
-        line.error = why + QStringLiteral(": see tandem --help.");
+        line.error = parserError(parser);
         return line;
     }
     if (parser.isSet(options.help))

@@ -8,16 +8,26 @@
 namespace tandem::app {
 
 // What the user asked for on the command line. `tandem` opens the window; `tandem run` works
-// headless; `tandem --help` and `--version` answer and exit.
+// headless; `tandem sandbox run` runs one command in the sandbox the agent would use;
+// `tandem --help` and `--version` answer and exit.
 struct CommandLine
 {
-    enum class Mode { Window, Run, Help, Version };
+    enum class Mode { Window, Run, SandboxRun, Help, Version };
 
     Mode mode = Mode::Window;
     QString repo;
     QString task;
     QString model;
     QString pushRemote;
+
+    // `tandem sandbox run`
+    QString workspace;
+    QString backend;
+    QString sandboxConfig;
+    int timeoutSeconds = 0;
+    bool json = false;
+    QStringList command;
+
     QString error; // set when the arguments cannot be used; says what to do
 
     static CommandLine parse(const QStringList &arguments);

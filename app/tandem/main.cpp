@@ -1,5 +1,6 @@
 #include "commandline.h"
 #include "headlessrun.h"
+#include "sandboxcommand.h"
 #include "windowapp.h"
 
 #include <QCoreApplication>
@@ -36,6 +37,11 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
         return tandem::app::HeadlessRun::exec(line);
+    }
+    case CommandLine::Mode::SandboxRun: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("tandem"));
+        return tandem::app::SandboxCommand::exec(line);
     }
     case CommandLine::Mode::Window:
         break;

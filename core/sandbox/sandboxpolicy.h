@@ -12,11 +12,11 @@ namespace tandem::sandbox {
 struct ResourceLimits
 {
     std::chrono::milliseconds wallTime{120'000}; // per command, from start to the last process
-    std::chrono::seconds cpuTime{600};           // per command, summed over its processes
-    qint64 memoryBytes = qint64(4) << 30;        // per sandbox, every process together
-    int processes = 512;                         // per sandbox, tasks alive at once
-    qint64 outputBytes = qint64(1) << 20;        // per command and stream, kept for the caller
-    qint64 diskBytes = qint64(1) << 30;          // written per command: workspace, /tmp, home
+    std::chrono::seconds cpuTime{600}; // per command, summed over its processes
+    qint64 memoryBytes = qint64(4) << 30; // per sandbox, every process together
+    int processes = 512; // per sandbox, tasks alive at once
+    qint64 outputBytes = qint64(1) << 20; // per command and stream, kept for the caller
+    qint64 diskBytes = qint64(1) << 30; // written per command: workspace, /tmp, home
 
     friend bool operator==(const ResourceLimits &, const ResourceLimits &) = default;
 };
@@ -31,7 +31,7 @@ struct SandboxPolicy
     QString workspaceInside = QStringLiteral("/workspace");
 
     QStringList readWritePaths; // further host paths bound read-write at the same place
-    QStringList readOnlyPaths;  // host paths bound read-only at the same place
+    QStringList readOnlyPaths; // host paths bound read-only at the same place
     // Paths relative to the workspace that commands may not change, even though the workspace
     // is writable: anything there could run later on the host (hooks, shell start-up files,
     // editor tasks). defaultDeniedPaths() is always part of it.

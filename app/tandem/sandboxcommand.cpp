@@ -1,0 +1,107 @@
+#include "sandboxcommand.h"
+
+#include "sandbox/bubblewrapsandbox.h"
+
+#include <QDir>
+#include <QFileInfo>
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+
+namespace tandem::app {
+
+namespace {
+
+const char *limitName(sandbox::LimitHit limit)
+{
+    switch (limit) {
+    case sandbox::LimitHit::None:
+        return "none";
+    case sandbox::LimitHit::WallTime:
+        return "wall_time";
+    case sandbox::LimitHit::CpuTime:
+        return "cpu_time";
+    case sandbox::LimitHit::Memory:
+        return "memory";
+    case sandbox::LimitHit::Processes:
+        return "processes";
+    case sandbox::LimitHit::Disk:
+        return "disk";
+    }
+    return "unknown";
+}
+
+nlohmann::json toJson(const sandbox::ExecResult &result)
+{
+    return {{"exit_code", result.exitCode},
+            {"signal", result.signal},
+            {"timed_out", result.timedOut},
+            {"limit", limitName(result.limitHit)},
+            {"duration_ms", result.duration.count()},
+            {"stdout", result.stdoutData.toStdString()},
+            {"stderr", result.stderrData.toStdString()},
+            {"stdout_bytes", result.stdoutBytes},
+            {"stderr_bytes", result.stderrBytes},
+            {"stdout_truncated", result.stdoutTruncated},
+            {"stderr_truncated", result.stderrTruncated}};
+}
+
+// The shell's convention: a command killed by signal N exits 128 + N.
+int exitStatus(const sandbox::ExecResult &result)
+{
+    if (result.signal != 0)
+        return 128 + result.signal;
+    return result.exitCode < 0 ? 1 : result.exitCode;
+}
+
+int fail(const base::Error &error)
+{
+    std::fprintf(stderr, "tandem: %s\n", qPrintable(error.message));
+    return 125; // like env(1) and podman: the sandbox, not the command, failed
+}
+
+} // namespace
+
+int SandboxCommand::exec(const CommandLine &line)
+{
+    const QString workspace =
+        QFileInfo(line.workspace.isEmpty() ? QDir::currentPath() : line.workspace)
+            .absoluteFilePath();
+    if (!QFileInfo(workspace).isDir()) {
+        return fail({"sandbox_workspace",
+                     QStringLiteral("The workspace %1 is not a folder.").arg(workspace)});
+    }
+    if (!line.backend.isEmpty() && line.backend != QLatin1String("bubblewrap")) {
+        return fail(
+            {"sandbox_backend",
+             QStringLiteral("Unknown sandbox backend \"%1\": use bubblewrap.").arg(line.backend)});
+    }
+
+    sandbox::SandboxPolicy policy;
+    policy.workspace = workspace;
+    sandbox::BubblewrapSandbox box(policy);
+    if (auto started = box.start(); !started)
+        return fail(started.error());
+
+    sandbox::ExecRequest request;
+    request.argv = line.command;
+    request.timeout = line.timeoutSeconds > 0 ? std::chrono::seconds(line.timeoutSeconds)
+                                              : policy.limits.wallTime;
+    request.outputCap = policy.limits.outputBytes;
+    auto result = box.exec(request, base::CancelToken());
+    box.stop();
+    if (!result)
+        return fail(result.error());
+
+    if (line.json) {
+        std::puts(
+            toJson(*result).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
+    } else {
+        std::fwrite(result->stdoutData.constData(), 1, result->stdoutData.size(), stdout);
+        std::fwrite(result->stderrData.constData(), 1, result->stderrData.size(), stderr);
+    }
+    return exitStatus(*result);
+}
+
+} // namespace tandem::app
