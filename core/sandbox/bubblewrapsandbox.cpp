@@ -1,14 +1,18 @@
 #include "sandbox/bubblewrapsandbox.h"
 
-#include "sandbox/pidscgroup.h"
-#include "sandbox/processrunner.h"
+#include "sandbox/cgroupset.h"
+#include "sandbox/deniedpathguard.h"
+#include "sandbox/seccompfilter.h"
+#include "sandbox/supervisedcommand.h"
+#include "sandbox/supervisorlink.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 
-#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 namespace tandem::sandbox {
 
@@ -18,6 +22,9 @@ namespace {
 
 constexpr char kSandboxHome[] = "/tmp/home";
 constexpr char kSandboxUid[] = "1000";
+constexpr char kInitInside[] = "/run/tandem/init";
+constexpr int kSeccompFd = 4;
+constexpr int kFirstJoinFd = 5;
 
 // Files of /etc that programs need to start and that hold nothing of the user's.
 const char *const kEtcFiles[] = {
@@ -29,15 +36,32 @@ const char *const kEtcFiles[] = {
 
 const char *const kMergedUsrLinks[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
 
-// Did bwrap get as far as starting the command? It reports {"child-pid": N} on fd 3 if so.
-bool childStarted(const QByteArray &status)
+// The supervisor ships beside tandem (bin/ in a build, libexec/tandem when installed); tests
+// live one folder over. TANDEM_SANDBOX_INIT wins over both.
+QString findInit()
 {
-    for (const QByteArray &line : status.split('\n')) {
-        const auto report = nlohmann::json::parse(line.toStdString(), nullptr, false);
-        if (report.is_object() && report.contains("child-pid"))
-            return true;
+    const QString fromEnvironment = qEnvironmentVariable("TANDEM_SANDBOX_INIT");
+    if (!fromEnvironment.isEmpty())
+        return fromEnvironment;
+    const QString dir = QCoreApplication::applicationDirPath();
+    for (const QString &candidate : {dir + QStringLiteral("/tandem-sandbox-init"),
+                                     dir + QStringLiteral("/../bin/tandem-sandbox-init"),
+                                     dir + QStringLiteral("/../libexec/tandem/tandem-sandbox-init"),
+                                     dir + QStringLiteral("/../lib/tandem/tandem-sandbox-init")}) {
+        if (QFileInfo(candidate).isExecutable())
+            return QFileInfo(candidate).canonicalFilePath();
     }
-    return false;
+    return {};
+}
+
+QStringList allDeniedPaths(const SandboxPolicy &policy)
+{
+    QStringList paths = SandboxPolicy::defaultDeniedPaths();
+    for (const QString &path : policy.deniedPaths) {
+        if (!paths.contains(path))
+            paths << path;
+    }
+    return paths;
 }
 
 } // namespace
@@ -45,6 +69,11 @@ bool childStarted(const QByteArray &status)
 BubblewrapSandbox::BubblewrapSandbox(SandboxPolicy policy)
     : m_policy(std::move(policy))
 {}
+
+BubblewrapSandbox::~BubblewrapSandbox()
+{
+    stop();
+}
 
 base::Status BubblewrapSandbox::checkInstalled()
 {
@@ -59,39 +88,101 @@ base::Status BubblewrapSandbox::checkInstalled()
 
 QString BubblewrapSandbox::describe() const
 {
-    return QStringLiteral("bubblewrap (workspace %1, no network)").arg(m_policy.workspace);
+    return QStringLiteral("bubblewrap (workspace %1, %2)")
+        .arg(m_policy.workspace, m_policy.allowedHosts.isEmpty()
+                                     ? QStringLiteral("no network")
+                                     : m_policy.allowedHosts.join(QStringLiteral(", ")));
+}
+
+QStringList BubblewrapSandbox::enforcement() const
+{
+    const QStringList groups = m_cgroups ? m_cgroups->controllers() : QStringList();
+    const auto by = [&](const QString &controller, const QString &mechanism) {
+        return groups.contains(controller) ? mechanism : QStringLiteral("not enforced here");
+    };
+    return {
+        QStringLiteral("wall time: supervisor kills the command's cgroup"),
+        QStringLiteral("processes: ") + by(QStringLiteral("pids"), QStringLiteral("pids cgroup")),
+        QStringLiteral("memory: ") + by(QStringLiteral("memory"), QStringLiteral("memory cgroup")),
+        QStringLiteral("cpu time: ")
+            + by(QStringLiteral("cpuacct"), QStringLiteral("cpuacct cgroup and RLIMIT_CPU")),
+        QStringLiteral("disk: tmpfs size for /tmp, RLIMIT_FSIZE and free-space watch for the "
+                       "workspace"),
+        QStringLiteral("output: capped by Tandem as it reads"),
+    };
+}
+
+base::Status BubblewrapSandbox::prepareCgroups()
+{
+    m_cgroups = CgroupSet::create();
+    if (!m_cgroups) {
+        qCWarning(lcSandbox, "no writable cgroups: process, memory and CPU limits are not "
+                             "enforced (run Tandem as root or give it a delegated cgroup)");
+        return {};
+    }
+    if (m_policy.limits.processes > 0)
+        m_cgroups->setProcessLimit(m_policy.limits.processes);
+    if (m_policy.limits.memoryBytes > 0)
+        m_cgroups->setMemoryLimit(m_policy.limits.memoryBytes);
+    return {};
 }
 
 base::Status BubblewrapSandbox::start()
 {
+    QMutexLocker lock(&m_mutex);
+    if (m_link)
+        return {};
     if (auto installed = checkInstalled(); !installed)
         return installed;
     m_bwrap = QStandardPaths::findExecutable(QStringLiteral("bwrap"));
-
+    m_init = findInit();
+    if (m_init.isEmpty()) {
+        return base::fail("sandbox_init_missing",
+                          QStringLiteral("tandem-sandbox-init is missing beside tandem: "
+                                         "reinstall Tandem, or set TANDEM_SANDBOX_INIT."));
+    }
     if (!QFileInfo(m_policy.workspace).isDir()) {
         return base::fail(
             "sandbox_workspace",
             QStringLiteral("The workspace %1 does not exist.").arg(m_policy.workspace));
     }
 
-    // A trial command proves the kernel lets us build the namespaces before the agent needs it.
-    m_started = true;
-    ExecRequest trial;
-    trial.argv = {QStringLiteral("true")};
-    trial.timeout = std::chrono::seconds(20);
-    auto probe = exec(trial, base::CancelToken());
-    if (!probe) {
-        m_started = false;
-        return std::unexpected(probe.error());
+    m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, allDeniedPaths(m_policy));
+    prepareCgroups();
+    auto seccomp = SeccompFilter::compile();
+    if (!seccomp)
+        return std::unexpected(seccomp.error());
+
+    // The supervisor joins the sandbox's cgroups first thing, so every command is inside them.
+    std::vector<SupervisorLink::Inherited> inherited{{*seccomp, kSeccompFd}};
+    const std::vector<int> joinFds = m_cgroups ? m_cgroups->openJoinFiles() : std::vector<int>();
+    for (std::size_t i = 0; i < joinFds.size(); ++i)
+        inherited.push_back({joinFds[i], kFirstJoinFd + int(i)});
+
+    QStringList argv = commandLine();
+    for (std::size_t i = 0; i < joinFds.size(); ++i)
+        argv << QStringLiteral("--join") << QString::number(kFirstJoinFd + int(i));
+
+    auto link = SupervisorLink::launch(argv, inherited, std::chrono::seconds(20));
+    ::close(*seccomp);
+    for (int fd : joinFds)
+        ::close(fd);
+    if (!link) {
+        m_cgroups.reset();
+        return std::unexpected(link.error());
     }
+    m_link = std::move(*link);
     qCInfo(lcSandbox, "bubblewrap sandbox ready for %s", qPrintable(m_policy.workspace));
     return {};
 }
 
 void BubblewrapSandbox::stop()
 {
-    // Each command's namespaces die with its bwrap process; nothing outlives exec().
-    m_started = false;
+    QMutexLocker lock(&m_mutex);
+    if (m_link)
+        m_link->shutDown();
+    m_link.reset();
+    m_cgroups.reset(); // kills anything left and removes the groups
 }
 
 QStringList BubblewrapSandbox::systemBinds() const
@@ -114,7 +205,10 @@ QStringList BubblewrapSandbox::systemBinds() const
 
     for (const QString &path : m_policy.readOnlyPaths)
         args << QStringLiteral("--ro-bind") << path << path;
+    for (const QString &path : m_policy.readWritePaths)
+        args << QStringLiteral("--bind") << path << path;
 
+    args << QStringLiteral("--ro-bind") << m_init << QString::fromLatin1(kInitInside);
     return args;
 }
 
@@ -123,47 +217,48 @@ QStringList BubblewrapSandbox::workspaceBinds() const
     const QString inside = m_policy.workspaceInside;
     QStringList args{QStringLiteral("--bind"), m_policy.workspace, inside};
 
-    // Commits and pushes are the host's: inside, .git (a folder, or a worktree's link file)
-    // can be read but not changed, so nothing planted there runs later on the host.
-    const QString git = QDir(m_policy.workspace).filePath(QStringLiteral(".git"));
-    if (QFileInfo::exists(git))
-        args << QStringLiteral("--ro-bind") << git << inside + QStringLiteral("/.git");
+    // Commits and pushes are the host's: inside, .git and the other denied paths can be read
+    // but not changed, so nothing planted there runs later on the host. Only existing paths
+    // are bound (bwrap would create a missing one on the host); the guard handles the rest.
+    const QStringList denied = m_guard ? m_guard->bindable() : QStringList();
+    for (const QString &relative : denied) {
+        const QString host = QDir(m_policy.workspace).filePath(relative);
+        args << QStringLiteral("--ro-bind") << host << inside + QLatin1Char('/') + relative;
+    }
+
+    // Git's hooks run programs and its config can name some (and hold credentials): hidden.
+    const QDir git(QDir(m_policy.workspace).filePath(QStringLiteral(".git")));
+    if (denied.contains(QStringLiteral(".git")) && git.exists()) {
+        if (QFileInfo(git.filePath(QStringLiteral("config"))).isFile())
+            args << QStringLiteral("--ro-bind") << QStringLiteral("/dev/null")
+                 << inside + QStringLiteral("/.git/config");
+        if (QFileInfo(git.filePath(QStringLiteral("hooks"))).isDir())
+            args << QStringLiteral("--tmpfs") << inside + QStringLiteral("/.git/hooks")
+                 << QStringLiteral("--remount-ro") << inside + QStringLiteral("/.git/hooks");
+    }
     return args;
 }
 
-QStringList BubblewrapSandbox::environment() const
+QStringList BubblewrapSandbox::commandEnvironment() const
 {
-    return {QStringLiteral("--clearenv"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("PATH"),
-            QStringLiteral("/usr/local/bin:/usr/bin:/bin"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("HOME"),
-            QString::fromLatin1(kSandboxHome),
-            QStringLiteral("--setenv"),
-            QStringLiteral("TMPDIR"),
-            QStringLiteral("/tmp"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("LANG"),
-            QStringLiteral("C.UTF-8"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("TERM"),
-            QStringLiteral("dumb"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("USER"),
-            QStringLiteral("tandem"),
-            QStringLiteral("--setenv"),
-            QStringLiteral("PYTHONDONTWRITEBYTECODE"),
-            QStringLiteral("1")};
+    return {QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+            QStringLiteral("HOME=") + QString::fromLatin1(kSandboxHome),
+            QStringLiteral("TMPDIR=/tmp"),
+            QStringLiteral("LANG=C.UTF-8"),
+            QStringLiteral("TERM=dumb"),
+            QStringLiteral("USER=tandem"),
+            QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
 }
 
-QStringList BubblewrapSandbox::commandLine(const ExecRequest &request) const
+QStringList BubblewrapSandbox::commandLine() const
 {
     QStringList args{m_bwrap.isEmpty() ? QStringLiteral("bwrap") : m_bwrap,
                      QStringLiteral("--unshare-all"),
                      QStringLiteral("--unshare-user"),
+                     QStringLiteral("--disable-userns"),
                      QStringLiteral("--die-with-parent"),
                      QStringLiteral("--new-session"),
+                     QStringLiteral("--as-pid-1"),
                      QStringLiteral("--uid"),
                      QString::fromLatin1(kSandboxUid),
                      QStringLiteral("--gid"),
@@ -172,53 +267,49 @@ QStringList BubblewrapSandbox::commandLine(const ExecRequest &request) const
                      QStringLiteral("ALL"),
                      QStringLiteral("--hostname"),
                      QStringLiteral("tandem-sandbox"),
-                     QStringLiteral("--json-status-fd"),
-                     QString::number(ProcessRunner::kStatusFd)};
+                     QStringLiteral("--seccomp"),
+                     QString::number(kSeccompFd)};
 
     args << systemBinds();
     args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
-         << QStringLiteral("/dev") << QStringLiteral("--tmpfs") << QStringLiteral("/tmp")
-         << QStringLiteral("--dir") << QString::fromLatin1(kSandboxHome);
+         << QStringLiteral("/dev");
+    if (m_policy.limits.diskBytes > 0)
+        args << QStringLiteral("--size") << QString::number(m_policy.limits.diskBytes);
+    args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")
+         << QString::fromLatin1(kSandboxHome);
     args << workspaceBinds();
     // Last, so that every mount point above exists: the root itself turns read-only.
     args << QStringLiteral("--remount-ro") << QStringLiteral("/");
-    args << environment();
-
-    const QString cwd =
-        request.workingDirectory.isEmpty() ? m_policy.workspaceInside : request.workingDirectory;
-    args << QStringLiteral("--chdir") << cwd << QStringLiteral("--") << request.argv;
+    args << QStringLiteral("--clearenv") << QStringLiteral("--setenv") << QStringLiteral("PATH")
+         << QStringLiteral("/usr/bin:/bin");
+    args << QStringLiteral("--chdir") << m_policy.workspaceInside << QStringLiteral("--")
+         << QString::fromLatin1(kInitInside) << QStringLiteral("--control")
+         << QString::number(SupervisorLink::kControlFd);
     return args;
 }
 
 base::Result<ExecResult> BubblewrapSandbox::exec(const ExecRequest &request,
                                                  const base::CancelToken &cancel)
 {
-    if (!m_started)
+    QMutexLocker lock(&m_mutex);
+    if (!m_link || !m_link->isAlive())
         return base::fail("sandbox_stopped", QStringLiteral("The sandbox is not running."));
+    if (request.argv.isEmpty())
+        return base::fail("exec_failed", QStringLiteral("No command to run."));
 
-    // bwrap itself stays visible inside as the namespace's first process, and its
-    // /proc/1/environ with it: it must not inherit a single variable of ours.
-    ProcessRunner::Options options;
-    options.timeout = request.timeout;
-    options.outputCap = request.outputCap;
-    options.statusPipe = true;
-    options.environment = {QStringLiteral("PATH=/usr/bin:/bin")};
-    const auto pids = PidsCgroup::create(m_policy.limits.processes);
-    const QStringList argv = pids ? pids->wrap(commandLine(request)) : commandLine(request);
-    auto outcome = ProcessRunner::run(argv, options, cancel);
-    if (!outcome)
-        return std::unexpected(outcome.error());
+    SupervisedCommand command({*m_link, m_cgroups.get(), m_policy, commandEnvironment()},
+                              m_nextId++);
+    auto result = command.run(request, cancel);
 
-    if (!childStarted(outcome->status) && !outcome->result.cancelled) {
-        const QString why = QString::fromUtf8(outcome->result.stderrData).trimmed();
-        qCWarning(lcSandbox, "bwrap failed to start: %s", qPrintable(why));
-        return base::fail("sandbox_failed",
-                          QStringLiteral("bubblewrap could not start the sandbox (%1): check that "
-                                         "user namespaces are enabled (sysctl "
-                                         "kernel.unprivileged_userns_clone=1).")
-                              .arg(why));
+    const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
+    if (result && !notes.isEmpty()) {
+        for (const QString &note : notes) {
+            const QByteArray line = "\n[tandem] " + note.toUtf8();
+            result->stderrData += line;
+            result->stderrBytes += line.size();
+        }
     }
-    return outcome->result;
+    return result;
 }
 
 } // namespace tandem::sandbox

@@ -3,16 +3,28 @@
 #include "sandbox/sandbox.h"
 #include "sandbox/sandboxpolicy.h"
 
+#include <QMutex>
+
+#include <memory>
+
 namespace tandem::sandbox {
 
-// The default backend: each command runs under bubblewrap with every namespace unshared (no
-// network, its own pids), the system read-only, a private /tmp and home, the workspace the
-// only writable host path (its .git read-only), a clean environment, a new session, no
-// capabilities, and a non-root uid. It dies with Tandem.
+class CgroupSet;
+class DeniedPathGuard;
+class SupervisorLink;
+
+// The default backend. start() builds one bubblewrap sandbox for the session and keeps it
+// warm: every namespace unshared (no network, its own pids), the system read-only, a private
+// size-capped /tmp and home, the workspace the only writable host path with .git and the
+// other denied paths read-only, a clean environment, a new session, no capabilities, a
+// non-root uid and a seccomp filter. Inside, a small supervisor starts each command with a
+// fork, in a cgroup of its own, so a command costs about a millisecond and a timeout kills
+// everything it started. stop() destroys the sandbox; so does Tandem's exit.
 class BubblewrapSandbox : public Sandbox
 {
 public:
     explicit BubblewrapSandbox(SandboxPolicy policy);
+    ~BubblewrapSandbox() override;
 
     // Whether bwrap is installed; the error says how to install it.
     static base::Status checkInstalled();
@@ -25,17 +37,27 @@ public:
     QString workspaceInside() const override { return m_policy.workspaceInside; }
     QString describe() const override;
 
-    // The full bwrap command line for a command; public so tests can inspect it.
-    QStringList commandLine(const ExecRequest &request) const;
+    // Which limits this machine lets the sandbox enforce, and by what, e.g.
+    // "processes: pids cgroup". For the window, the log and the docs.
+    QStringList enforcement() const;
+
+    // The bwrap command line that starts the sandbox; public so tests can inspect it.
+    QStringList commandLine() const;
 
 private:
     QStringList systemBinds() const;
     QStringList workspaceBinds() const;
-    QStringList environment() const;
+    QStringList commandEnvironment() const;
+    base::Status prepareCgroups();
 
     SandboxPolicy m_policy;
     QString m_bwrap;
-    bool m_started = false;
+    QString m_init;
+    QMutex m_mutex;
+    std::unique_ptr<CgroupSet> m_cgroups;
+    std::unique_ptr<DeniedPathGuard> m_guard;
+    std::unique_ptr<SupervisorLink> m_link;
+    long long m_nextId = 1;
 };
 
 } // namespace tandem::sandbox

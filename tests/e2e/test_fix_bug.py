@@ -219,9 +219,8 @@ class FixBugEndToEnd(Sandboxed):
 
         run = self.tandem("run", "--repo", self.repo, "--task", TASK, "--model",
                           "scripted:" + scenario, "--push", "origin")
-        self.assertNotEqual(run.returncode, 0, run.stdout)
-        self.assertIn("tests fail", run.stderr)
-        self.assertIn("unittest", run.stderr)
+        # The sandbox undoes the write at once and says so; nothing reaches the remote.
+        self.assertIn("removed .tandem", run.stdout)
         self.assertEqual(git("branch", "--list", "tandem/*", cwd=bare), "")
 
     def assert_audit_chain(self, kinds):

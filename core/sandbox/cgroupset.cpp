@@ -1,0 +1,253 @@
+#include "sandbox/cgroupset.h"
+
+#include <QAtomicInt>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QThread>
+
+#include <csignal>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace tandem::sandbox {
+
+Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
+
+namespace {
+
+const QString kRoot = QStringLiteral("/sys/fs/cgroup/");
+const QString kPids = QStringLiteral("pids");
+const QString kMemory = QStringLiteral("memory");
+const QString kCpu = QStringLiteral("cpuacct");
+const QString kFreezer = QStringLiteral("freezer");
+
+QByteArray readValue(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeValue(const QString &path, const QByteArray &value)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly | QIODevice::Unbuffered)
+           && file.write(value) == value.size();
+}
+
+// "key value" lines, as in memory.oom_control and pids.events.
+qint64 keyedValue(const QByteArray &text, const QByteArray &key)
+{
+    for (const QByteArray &line : text.split('\n')) {
+        const QList<QByteArray> parts = line.simplified().split(' ');
+        if (parts.size() == 2 && parts.first() == key)
+            return parts.last().toLongLong();
+    }
+    return 0;
+}
+
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
+}
+
+bool removeTree(const QString &path)
+{
+    const QDir dir(path);
+    for (const QString &child : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot))
+        removeTree(dir.filePath(child));
+    return QDir().rmdir(path);
+}
+
+// Groups whose Tandem process is gone: kill what is left in them and take them away.
+void removeStale(const QStringList &controllers)
+{
+    const QDir parent(kRoot + kPids + QStringLiteral("/tandem"));
+    for (const QString &name : parent.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        if (processAlive(name.section(QLatin1Char('-'), 0, 0).toLongLong()))
+            continue;
+        for (const QString &controller : controllers) {
+            const QString path = kRoot + controller + QStringLiteral("/tandem/") + name;
+            for (const QByteArray &pid :
+                 readValue(path + QStringLiteral("/cgroup.procs")).split('\n'))
+                if (pid.toInt() > 0)
+                    ::kill(pid.toInt(), SIGKILL);
+            removeTree(path);
+        }
+    }
+}
+
+} // namespace
+
+CgroupSet::CgroupSet(QStringList directories)
+    : m_directories(std::move(directories))
+{}
+
+std::unique_ptr<CgroupSet> CgroupSet::create()
+{
+    static QAtomicInt counter;
+    QStringList controllers;
+    for (const QString &controller : {kPids, kMemory, kCpu, kFreezer}) {
+        const QString parent = kRoot + controller + QStringLiteral("/tandem");
+        if (QFileInfo(kRoot + controller).isWritable() || QFileInfo(parent).isWritable())
+            controllers << controller;
+    }
+    if (!controllers.contains(kPids))
+        return nullptr;
+    removeStale(controllers);
+
+    const QString name = QStringLiteral("tandem/%1-%2")
+                             .arg(QCoreApplication::applicationPid())
+                             .arg(counter.fetchAndAddRelaxed(1));
+    QStringList directories;
+    for (const QString &controller : controllers) {
+        const QString path = kRoot + controller + QLatin1Char('/') + name;
+        if (QDir().mkpath(path))
+            directories << path;
+        else
+            qCWarning(lcSandbox, "cannot create the cgroup %s", qPrintable(path));
+    }
+    if (directories.isEmpty() || !directories.first().contains(QStringLiteral("/pids/")))
+        return nullptr;
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+}
+
+std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
+{
+    QStringList directories;
+    for (const QString &parent : m_directories) {
+        const QString path = parent + QLatin1Char('/') + name;
+        if (!QDir().mkpath(path)) {
+            qCWarning(lcSandbox, "cannot create the cgroup %s", qPrintable(path));
+            return nullptr;
+        }
+        directories << path;
+    }
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+}
+
+CgroupSet::~CgroupSet()
+{
+    killAll();
+    // The kernel may take a moment to release a group whose last process just died.
+    for (const QString &path : m_directories) {
+        bool removed = false;
+        for (int attempt = 0; attempt < 100 && !removed; ++attempt) {
+            removed = QDir().rmdir(path) || !QFileInfo::exists(path);
+            if (!removed)
+                QThread::msleep(5);
+        }
+        if (!removed)
+            qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
+    }
+}
+
+QString CgroupSet::directory(const QString &controller) const
+{
+    const QString marker = QLatin1Char('/') + controller + QLatin1Char('/');
+    for (const QString &path : m_directories) {
+        if (path.contains(marker))
+            return path;
+    }
+    return {};
+}
+
+QStringList CgroupSet::controllers() const
+{
+    QStringList names;
+    for (const QString &path : m_directories)
+        names << path.mid(kRoot.size()).section(QLatin1Char('/'), 0, 0);
+    return names;
+}
+
+bool CgroupSet::setProcessLimit(int processes)
+{
+    const QString dir = directory(kPids);
+    return !dir.isEmpty()
+           && writeValue(dir + QStringLiteral("/pids.max"), QByteArray::number(processes));
+}
+
+bool CgroupSet::setMemoryLimit(qint64 bytes)
+{
+    const QString dir = directory(kMemory);
+    return !dir.isEmpty()
+           && writeValue(dir + QStringLiteral("/memory.limit_in_bytes"), QByteArray::number(bytes));
+}
+
+std::vector<int> CgroupSet::openJoinFiles() const
+{
+    std::vector<int> fds;
+    for (const QString &path : m_directories) {
+        const int fd = ::open(QFile::encodeName(path + QStringLiteral("/cgroup.procs")).constData(),
+                              O_WRONLY | O_CLOEXEC);
+        if (fd >= 0)
+            fds.push_back(fd);
+    }
+    return fds;
+}
+
+qint64 CgroupSet::cpuNanoseconds() const
+{
+    const QString dir = directory(kCpu);
+    return dir.isEmpty() ? 0
+                         : readValue(dir + QStringLiteral("/cpuacct.usage")).trimmed().toLongLong();
+}
+
+qint64 CgroupSet::oomKills() const
+{
+    const QString dir = directory(kMemory);
+    return dir.isEmpty()
+               ? 0
+               : keyedValue(readValue(dir + QStringLiteral("/memory.oom_control")), "oom_kill");
+}
+
+qint64 CgroupSet::processLimitHits() const
+{
+    return keyedValue(readValue(directory(kPids) + QStringLiteral("/pids.events")), "max");
+}
+
+bool CgroupSet::isEmpty() const
+{
+    return readValue(directory(kPids) + QStringLiteral("/cgroup.procs")).trimmed().isEmpty();
+}
+
+void CgroupSet::setFrozen(bool frozen)
+{
+    const QString dir = directory(kFreezer);
+    if (dir.isEmpty())
+        return;
+    writeValue(dir + QStringLiteral("/freezer.state"), frozen ? "FROZEN" : "THAWED");
+    if (!frozen)
+        return;
+    for (int attempt = 0; attempt < 100; ++attempt) {
+        if (readValue(dir + QStringLiteral("/freezer.state")).startsWith("FROZEN"))
+            return;
+        QThread::usleep(500);
+    }
+}
+
+void CgroupSet::killAll()
+{
+    // Frozen, nothing can fork between our reading the list and the kill reaching it.
+    for (int round = 0; round < 200; ++round) {
+        setFrozen(true);
+        const QList<QByteArray> pids =
+            readValue(directory(kPids) + QStringLiteral("/cgroup.procs")).split('\n');
+        bool any = false;
+        for (const QByteArray &pid : pids) {
+            if (pid.toInt() > 0) {
+                ::kill(pid.toInt(), SIGKILL);
+                any = true;
+            }
+        }
+        setFrozen(false);
+        if (!any)
+            return;
+        QThread::usleep(500);
+    }
+    qCWarning(lcSandbox, "processes survived a kill in %s", qPrintable(m_directories.first()));
+}
+
+} // namespace tandem::sandbox

@@ -1,0 +1,55 @@
+#pragma once
+
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <vector>
+
+namespace tandem::sandbox {
+
+// One group of processes in the cgroup v1 controllers Tandem uses: pids (count and kill
+// everything, escaped children included), memory (a cap, and who was killed for it), cpuacct
+// (CPU time summed over processes) and freezer (so a fork bomb cannot outrun the kill). Each
+// controller has its own directory at the same path, e.g. /sys/fs/cgroup/pids/tandem/<pid>-<n>.
+// A set without a controller simply lacks that limit; describe what is enforced with
+// controllers().
+class CgroupSet
+{
+public:
+    ~CgroupSet();
+    CgroupSet(const CgroupSet &) = delete;
+    CgroupSet &operator=(const CgroupSet &) = delete;
+
+    // A new top-level group for one sandbox; null when the machine offers no writable pids
+    // controller (Tandem not root, or cgroup v2 only). Removes groups that crashed runs left.
+    static std::unique_ptr<CgroupSet> create();
+    // A group inside this one, e.g. for one command.
+    std::unique_ptr<CgroupSet> createChild(const QString &name) const;
+
+    QStringList controllers() const;
+    bool setProcessLimit(int processes);
+    bool setMemoryLimit(qint64 bytes);
+
+    // One write-only cgroup.procs descriptor per controller: a process that writes "0" to each
+    // joins this group. The caller closes them.
+    std::vector<int> openJoinFiles() const;
+
+    qint64 cpuNanoseconds() const;
+    qint64 oomKills() const;
+    qint64 processLimitHits() const;
+    bool isEmpty() const;
+
+    // Kills every process in the group and waits until the kernel has let go of them.
+    void killAll();
+
+private:
+    explicit CgroupSet(QStringList directories);
+
+    QString directory(const QString &controller) const;
+    void setFrozen(bool frozen);
+
+    QStringList m_directories; // one per controller, the pids one first
+};
+
+} // namespace tandem::sandbox

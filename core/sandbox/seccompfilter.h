@@ -1,0 +1,20 @@
+#pragma once
+
+#include "base/error.h"
+
+namespace tandem::sandbox {
+
+// The system calls no sandboxed command needs and an escape would: tracing other processes,
+// pushing keystrokes into a terminal (TIOCSTI, TIOCLINUX), mounting, new namespaces, keyrings,
+// BPF, perf events, raw and packet sockets, kernel modules. Each is refused with EPERM so
+// programs see an ordinary error; a 32-bit system call is refused outright, so the filter
+// cannot be sidestepped through the compat table.
+class SeccompFilter
+{
+public:
+    // A memory file holding the compiled filter, positioned at its start, ready for
+    // bwrap's --seccomp. The caller owns the descriptor.
+    static base::Result<int> compile();
+};
+
+} // namespace tandem::sandbox
