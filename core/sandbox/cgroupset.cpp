@@ -134,10 +134,10 @@ CgroupSet::~CgroupSet()
     // The kernel may take a moment to release a group whose last process just died.
     for (const QString &path : m_directories) {
         bool removed = false;
-        for (int attempt = 0; attempt < 100 && !removed; ++attempt) {
+        for (int attempt = 0; attempt < 500 && !removed; ++attempt) {
             removed = QDir().rmdir(path) || !QFileInfo::exists(path);
             if (!removed)
-                QThread::msleep(5);
+                QThread::msleep(1);
         }
         if (!removed)
             qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
@@ -231,6 +231,8 @@ void CgroupSet::setFrozen(bool frozen)
 void CgroupSet::killAll()
 {
     // Frozen, nothing can fork between our reading the list and the kill reaching it.
+    if (isEmpty())
+        return;
     for (int round = 0; round < 200; ++round) {
         setFrozen(true);
         const QList<QByteArray> pids =
