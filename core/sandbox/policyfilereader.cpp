@@ -124,19 +124,15 @@ private:
         return base::fail("sandbox_policy_invalid", first->message);
     }
 
-    // Reports the keys of object that are not in known, and says whether there were none.
-    bool onlyKnownKeys(const Json &object, const QString &path, const QStringList &known)
+    void onlyKnownKeys(const Json &object, const QString &path, const QStringList &known)
     {
-        bool clean = true;
         for (const auto &item : object.items()) {
             const QString key = QString::fromStdString(item.key());
             if (known.contains(key))
                 continue;
             problem(childPath(path, key),
                     QStringLiteral("unknown key; expected %1").arg(oneOf(known)));
-            clean = false;
         }
-        return clean;
     }
 
     bool isObject(const Json &value, const QString &path, const QStringList &keys)
@@ -466,11 +462,9 @@ base::Result<Json> parseJson(const QByteArray &text, const QString &path)
         // so an error at the end of a line is not put at the start of the next one.
         const auto [line, column] = JsonKeyLines::lineAndColumn(text, qsizetype(error.byte) - 1);
         const QString detail = QString::fromUtf8(error.what()).remove(libraryPrefix);
-        return base::fail("sandbox_policy_syntax", QStringLiteral("%1:%2:%3: not valid JSON: %4")
-                                                       .arg(path)
-                                                       .arg(line)
-                                                       .arg(column)
-                                                       .arg(detail));
+        return base::fail("sandbox_policy_syntax",
+                          QStringLiteral("%1:%2:%3: not valid JSON: %4")
+                              .arg(path, QString::number(line), QString::number(column), detail));
     }
 }
 
@@ -494,6 +488,27 @@ base::Status readable(const QFileInfo &info, PolicyFile::Origin origin)
     if (!info.isFile())
         return failure(QStringLiteral("not a regular file; replace it with a JSON file"));
     return {};
+}
+
+base::Result<QByteArray> contents(const QString &path)
+{
+    QFile file(path);
+    QByteArray text;
+    if (file.open(QIODevice::ReadOnly))
+        text = file.read(PolicyFileReader::kMaxFileBytes + 1);
+    if (!file.isOpen() || file.error() != QFileDevice::NoError) {
+        return base::fail(
+            "sandbox_policy_unreadable",
+            QStringLiteral("%1: cannot be read (%2); fix its permissions or remove it")
+                .arg(path, file.errorString()));
+    }
+    if (text.size() > PolicyFileReader::kMaxFileBytes) {
+        return base::fail("sandbox_policy_unreadable",
+                          QStringLiteral("%1: larger than %2 bytes, far more than a policy needs; "
+                                         "check that it is the right file")
+                              .arg(path, QString::number(PolicyFileReader::kMaxFileBytes)));
+    }
+    return text;
 }
 
 } // namespace
@@ -526,28 +541,10 @@ base::Result<PolicyFile> PolicyFileReader::read(const QString &path, PolicyFile:
     if (auto status = readable(info, origin); !status)
         return std::unexpected(status.error());
 
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        return base::fail(
-            "sandbox_policy_unreadable",
-            QStringLiteral("%1: cannot be read (%2); fix its permissions or remove it")
-                .arg(path, file.errorString()));
-    }
-    const QByteArray text = file.read(kMaxFileBytes + 1);
-    if (file.error() != QFileDevice::NoError) {
-        return base::fail(
-            "sandbox_policy_unreadable",
-            QStringLiteral("%1: cannot be read (%2); fix its permissions or remove it")
-                .arg(path, file.errorString()));
-    }
-    if (text.size() > kMaxFileBytes) {
-        return base::fail("sandbox_policy_unreadable",
-                          QStringLiteral("%1: larger than %2 bytes, far more than a policy needs; "
-                                         "check that it is the right file")
-                              .arg(path)
-                              .arg(kMaxFileBytes));
-    }
-    return parse(text, path, origin);
+    const auto text = contents(path);
+    if (!text)
+        return std::unexpected(text.error());
+    return parse(*text, path, origin);
 }
 
 base::Result<PolicyFile> PolicyFileReader::parse(const QByteArray &text, const QString &path,
@@ -562,9 +559,9 @@ base::Result<PolicyFile> PolicyFileReader::parse(const QByteArray &text, const Q
         const JsonKeyLines::Problem &problem = keyLines.error();
         const QString key =
             problem.path.isEmpty() ? QString() : problem.path + QStringLiteral(": ");
-        return base::fail(
-            "sandbox_policy_invalid",
-            QStringLiteral("%1:%2: %3%4").arg(path).arg(problem.line).arg(key, problem.message));
+        return base::fail("sandbox_policy_invalid",
+                          QStringLiteral("%1:%2: %3%4")
+                              .arg(path, QString::number(problem.line), key, problem.message));
     }
 
     PolicyFile file;
