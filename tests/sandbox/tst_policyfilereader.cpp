@@ -97,24 +97,27 @@ base::Result<PolicyFile> tst_PolicyFileReader::readText(const QByteArray &text,
 
 void tst_PolicyFileReader::readsTheFullExample()
 {
-    // The example in core/sandbox/README.md, but for paths that exist on every machine.
-    const auto file = readText(R"({
-  "filesystem": {
-    "readOnly": ["/usr/share"],
-    "readWrite": ["/tmp"],
-    "deny": ["secrets/", "config/prod.env"]
-  },
-  "network": { "allow": ["pypi.org", "files.pythonhosted.org", "*.npmjs.org"] },
-  "limits": { "wallTime": "120s", "cpuTime": "10m", "memory": "4G", "processes": 512,
-              "output": "1M", "disk": "1G" }
-}
-)");
-    QVERIFY_OK(file);
+    // The example in the module's README, so that the documentation cannot drift from the code.
+    QFile readme(QStringLiteral(TANDEM_SOURCE_DIR "/core/sandbox/README.md"));
+    QVERIFY(readme.open(QIODevice::ReadOnly));
+    const QString markdown = QString::fromUtf8(readme.readAll());
+    const qsizetype start = markdown.indexOf(QStringLiteral("```json\n"));
+    const qsizetype end = markdown.indexOf(QStringLiteral("```"), start + 7);
+    QVERIFY(start >= 0 && end > start);
+    QString example = markdown.mid(start + 8, end - start - 8);
 
+    // Its binds name paths of the reader's machine; these exist on every machine.
+    const QString home = m_dir->filePath(QStringLiteral("home"));
+    QVERIFY(QDir().mkpath(home + QStringLiteral("/.cache/pip")));
+    qputenv("HOME", home.toLocal8Bit());
+    example.replace(QStringLiteral("\"/opt/sdk\""), QStringLiteral("\"/usr/share\""));
+
+    const auto file = readText(example.toUtf8());
+    QVERIFY_OK(file);
     QVERIFY(file->present);
     QCOMPARE(file->path, path());
     QCOMPARE(file->readOnlyPaths, QStringList{QStringLiteral("/usr/share")});
-    QCOMPARE(file->readWritePaths, QStringList{QStringLiteral("/tmp")});
+    QCOMPARE(file->readWritePaths, QStringList{home + QStringLiteral("/.cache/pip")});
     QCOMPARE(file->deniedPaths, (QStringList{"secrets", "config/prod.env"}));
     QCOMPARE(file->allowedHosts,
              (QStringList{"pypi.org", "files.pythonhosted.org", "*.npmjs.org"}));
@@ -124,8 +127,9 @@ void tst_PolicyFileReader::readsTheFullExample()
     QCOMPARE(file->limits.processes, 512);
     QCOMPARE(file->limits.outputBytes, qint64(1) << 20);
     QCOMPARE(file->limits.diskBytes, qint64(1) << 30);
-    QCOMPARE(file->where(QStringLiteral("limits.memory")), path() + QStringLiteral(":8"));
-    QCOMPARE(file->where(QStringLiteral("network.allow[2]")), path() + QStringLiteral(":7"));
+    QCOMPARE(file->where(QStringLiteral("limits.memory")), path() + QStringLiteral(":13"));
+    QCOMPARE(file->where(QStringLiteral("network.allow[2]")), path() + QStringLiteral(":8"));
+    QCOMPARE(file->where(QStringLiteral("limits.wallTime")), path() + QStringLiteral(":11"));
 }
 
 void tst_PolicyFileReader::errors_data()
