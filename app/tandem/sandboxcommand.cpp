@@ -1,6 +1,8 @@
 #include "sandboxcommand.h"
 
 #include "sandbox/bubblewrapsandbox.h"
+#include "sandbox/policyfilereader.h"
+#include "sandbox/policyresolver.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -55,6 +57,33 @@ int exitStatus(const sandbox::ExecResult &result)
     return result.exitCode < 0 ? 1 : result.exitCode;
 }
 
+// The user's sandbox.json (or the one --config names) over the workspace's own.
+base::Result<sandbox::ResolvedPolicy> resolvePolicy(const QString &workspace,
+                                                    const QString &userConfig)
+{
+    using sandbox::PolicyFile;
+    using sandbox::PolicyFileReader;
+
+    sandbox::SandboxPolicy base;
+    base.workspace = workspace;
+    if (userConfig.isEmpty())
+        return sandbox::PolicyResolver::resolve(base, workspace);
+
+    if (!QFileInfo(userConfig).isFile()) {
+        return base::fail("sandbox_config",
+                          QStringLiteral("--config %1: no such file.").arg(userConfig));
+    }
+    auto user =
+        PolicyFileReader::read(QFileInfo(userConfig).absoluteFilePath(), PolicyFile::Origin::User);
+    if (!user)
+        return std::unexpected(user.error());
+    auto repository = PolicyFileReader::read(PolicyFileReader::repositoryFilePath(workspace),
+                                             PolicyFile::Origin::Repository);
+    if (!repository)
+        return std::unexpected(repository.error());
+    return sandbox::PolicyResolver::combine(base, *user, *repository);
+}
+
 int fail(const base::Error &error)
 {
     std::fprintf(stderr, "tandem: %s\n", qPrintable(error.message));
@@ -78,8 +107,13 @@ int SandboxCommand::exec(const CommandLine &line)
              QStringLiteral("Unknown sandbox backend \"%1\": use bubblewrap.").arg(line.backend)});
     }
 
-    sandbox::SandboxPolicy policy;
-    policy.workspace = workspace;
+    auto resolved = resolvePolicy(workspace, line.sandboxConfig);
+    if (!resolved)
+        return fail(resolved.error());
+    for (const QString &note : resolved->notes)
+        std::fprintf(stderr, "tandem: %s\n", qPrintable(note));
+    const sandbox::SandboxPolicy &policy = resolved->policy;
+
     sandbox::BubblewrapSandbox box(policy);
     if (auto started = box.start(); !started)
         return fail(started.error());

@@ -2,6 +2,7 @@
 
 #include "audit/auditlog.h"
 #include "sandbox/bubblewrapsandbox.h"
+#include "sandbox/policyresolver.h"
 #include "tools/bashtool.h"
 #include "tools/texteditortool.h"
 #include "vcs/reviewworkspace.h"
@@ -129,10 +130,36 @@ base::Status ReviewTask::checkWorkspace()
     // The gate is the repository's own test command, read before the model can edit it.
     m_testCommand = TestCommand::find(m_workspace->path());
 
-    sandbox::SandboxPolicy policy;
-    policy.workspace = m_workspace->path();
-    m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(policy);
+    sandbox::SandboxPolicy base;
+    base.workspace = m_workspace->path();
+    auto resolved = sandbox::PolicyResolver::resolve(base, m_workspace->path());
+    if (!resolved)
+        return std::unexpected(resolved.error());
+    recordPolicy(*resolved);
+
+    m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(resolved->policy);
     return m_sandbox->start();
+}
+
+// What the sandbox may do, and every request in the policy files that was narrowed, so the
+// log shows why a command had no network or hit a limit.
+void ReviewTask::recordPolicy(const sandbox::ResolvedPolicy &resolved)
+{
+    const sandbox::SandboxPolicy &policy = resolved.policy;
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const QString &host : policy.allowedHosts)
+        hosts.push_back(host.toStdString());
+    nlohmann::json notes = nlohmann::json::array();
+    for (const QString &note : resolved.notes) {
+        notes.push_back(note.toStdString());
+        qCInfo(lcAgent, "sandbox policy: %s", qPrintable(note));
+    }
+    m_audit.record("sandbox_policy", {{"allowed_hosts", hosts},
+                                      {"notes", notes},
+                                      {"memory_bytes", policy.limits.memoryBytes},
+                                      {"processes", policy.limits.processes},
+                                      {"cpu_seconds", policy.limits.cpuTime.count()},
+                                      {"disk_bytes", policy.limits.diskBytes}});
 }
 
 // A run that ends before any change leaves nothing behind: no folder, no tandem/* branch.

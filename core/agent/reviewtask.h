@@ -17,7 +17,8 @@ class AuditLog;
 }
 namespace tandem::sandbox {
 class Sandbox;
-}
+struct ResolvedPolicy;
+} // namespace tandem::sandbox
 namespace tandem::vcs {
 class ReviewWorkspace;
 }
@@ -85,6 +86,7 @@ signals:
 private:
     base::Status checkWorkspace();
     void abandonWorkspace();
+    void recordPolicy(const sandbox::ResolvedPolicy &resolved);
     base::Result<TestRun> runTests();
     base::Status commitAndPush(ReviewOutcome &outcome);
 

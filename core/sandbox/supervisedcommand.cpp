@@ -118,8 +118,14 @@ base::Result<ExecResult> SupervisedCommand::run(const ExecRequest &request,
                                                 const base::CancelToken &cancel)
 {
     m_clock.start();
-    m_stdoutSink = std::make_unique<OutputSink>(request.outputCap);
-    m_stderrSink = std::make_unique<OutputSink>(request.outputCap);
+    // The caller may ask for less than the policy allows, never for more.
+    const ResourceLimits &limits = m_context.policy.limits;
+    const qint64 cap = limits.outputBytes > 0 ? std::min(request.outputCap, limits.outputBytes)
+                                              : request.outputCap;
+    m_timeout =
+        limits.wallTime.count() > 0 ? std::min(request.timeout, limits.wallTime) : request.timeout;
+    m_stdoutSink = std::make_unique<OutputSink>(cap);
+    m_stderrSink = std::make_unique<OutputSink>(cap);
     m_freeAtStart = freeBytes(m_context.policy.workspace);
     if (auto begun = begin(request); !begun)
         return std::unexpected(begun.error());
@@ -146,7 +152,7 @@ base::Result<ExecResult> SupervisedCommand::run(const ExecRequest &request,
                               QStringLiteral("The sandbox did not stop a command it was told to "
                                              "kill."));
         }
-        watchLimits(request, cancel);
+        watchLimits(cancel);
     }
     return collect();
 }
@@ -171,7 +177,7 @@ void SupervisedCommand::handleMessage(const nlohmann::json &message)
     }
 }
 
-void SupervisedCommand::watchLimits(const ExecRequest &request, const base::CancelToken &cancel)
+void SupervisedCommand::watchLimits(const base::CancelToken &cancel)
 {
     if (m_killedAt >= 0)
         return;
@@ -180,7 +186,7 @@ void SupervisedCommand::watchLimits(const ExecRequest &request, const base::Canc
         killEverything(LimitHit::None);
         return;
     }
-    if (m_clock.elapsed() > request.timeout.count()) {
+    if (m_clock.elapsed() > m_timeout.count()) {
         killEverything(LimitHit::WallTime);
         return;
     }

@@ -38,7 +38,7 @@ public:
 private:
     base::Status begin(const ExecRequest &request);
     void handleMessage(const nlohmann::json &message);
-    void watchLimits(const ExecRequest &request, const base::CancelToken &cancel);
+    void watchLimits(const base::CancelToken &cancel);
     void killEverything(LimitHit reason);
     bool finished() const;
     ExecResult collect() const;
@@ -51,6 +51,7 @@ private:
     std::unique_ptr<OutputSink> m_stdoutSink;
     std::unique_ptr<OutputSink> m_stderrSink;
     QElapsedTimer m_clock;
+    std::chrono::milliseconds m_timeout{0};
     qint64 m_exitedAt = -1;
     qint64 m_killedAt = -1;
     qint64 m_lastWatch = 0;
