@@ -1,11 +1,15 @@
 #include "sandboxcommand.h"
 
+#include "datadirectory.h"
+
+#include "audit/auditlog.h"
 #include "sandbox/bubblewrapsandbox.h"
 #include "sandbox/policyfilereader.h"
 #include "sandbox/policyresolver.h"
 
 #include <QDir>
 #include <QFileInfo>
+#include <QUuid>
 
 #include <nlohmann/json.hpp>
 
@@ -15,31 +19,12 @@ namespace tandem::app {
 
 namespace {
 
-const char *limitName(sandbox::LimitHit limit)
-{
-    switch (limit) {
-    case sandbox::LimitHit::None:
-        return "none";
-    case sandbox::LimitHit::WallTime:
-        return "wall_time";
-    case sandbox::LimitHit::CpuTime:
-        return "cpu_time";
-    case sandbox::LimitHit::Memory:
-        return "memory";
-    case sandbox::LimitHit::Processes:
-        return "processes";
-    case sandbox::LimitHit::Disk:
-        return "disk";
-    }
-    return "unknown";
-}
-
 nlohmann::json toJson(const sandbox::ExecResult &result)
 {
     return {{"exit_code", result.exitCode},
             {"signal", result.signal},
             {"timed_out", result.timedOut},
-            {"limit", limitName(result.limitHit)},
+            {"limit", sandbox::Sandbox::limitName(result.limitHit)},
             {"duration_ms", result.duration.count()},
             {"stdout", result.stdoutData.toStdString()},
             {"stderr", result.stderrData.toStdString()},
@@ -114,7 +99,17 @@ int SandboxCommand::exec(const CommandLine &line)
         std::fprintf(stderr, "tandem: %s\n", qPrintable(note));
     const sandbox::SandboxPolicy &policy = resolved->policy;
 
+    // Like every session, this one command leaves its trace in the audit log.
+    audit::AuditLog audit(dataDirectory() + QStringLiteral("/audit.jsonl"));
+    if (auto opened = audit.open(); !opened)
+        return fail(opened.error());
+    const std::string session = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
+
     sandbox::BubblewrapSandbox box(policy);
+    box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
+        fields["session"] = session;
+        audit.record(kind, std::move(fields));
+    });
     if (auto started = box.start(); !started)
         return fail(started.error());
 

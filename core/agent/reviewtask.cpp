@@ -8,6 +8,7 @@
 #include "vcs/reviewworkspace.h"
 
 #include <QLoggingCategory>
+#include <QUuid>
 
 namespace tandem::agent {
 
@@ -61,6 +62,7 @@ ReviewTask::ReviewTask(llm::ModelClient &model, audit::AuditLog &audit, ReviewTa
     , m_model(model)
     , m_audit(audit)
     , m_options(std::move(options))
+    , m_session(QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString())
 {}
 
 ReviewTask::~ReviewTask()
@@ -138,6 +140,10 @@ base::Status ReviewTask::checkWorkspace()
     recordPolicy(*resolved);
 
     m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(resolved->policy);
+    m_sandbox->setEventSink([this](const std::string &kind, nlohmann::json fields) {
+        fields["session"] = m_session;
+        m_audit.record(kind, std::move(fields));
+    });
     return m_sandbox->start();
 }
 

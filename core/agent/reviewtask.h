@@ -93,6 +93,7 @@ private:
     llm::ModelClient &m_model;
     audit::AuditLog &m_audit;
     ReviewTaskOptions m_options;
+    std::string m_session; // ties the audit lines of one sandbox together
     std::unique_ptr<vcs::ReviewWorkspace> m_workspace;
     std::unique_ptr<sandbox::Sandbox> m_sandbox;
     std::unique_ptr<tools::ToolRegistry> m_tools;

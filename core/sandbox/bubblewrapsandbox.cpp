@@ -112,6 +112,26 @@ QStringList BubblewrapSandbox::enforcement() const
     };
 }
 
+void BubblewrapSandbox::recordStart() const
+{
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const QString &host : m_policy.allowedHosts)
+        hosts.push_back(host.toStdString());
+    nlohmann::json enforced = nlohmann::json::array();
+    for (const QString &line : enforcement())
+        enforced.push_back(line.toStdString());
+    record("sandbox_start", {{"backend", "bubblewrap"},
+                             {"workspace", m_policy.workspace.toStdString()},
+                             {"allowed_hosts", hosts},
+                             {"enforcement", enforced}});
+}
+
+void BubblewrapSandbox::recordGuardNotes(long long id, const QStringList &notes) const
+{
+    for (const QString &note : notes)
+        record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
+}
+
 base::Status BubblewrapSandbox::prepareCgroups()
 {
     m_cgroups = CgroupSet::create();
@@ -172,6 +192,7 @@ base::Status BubblewrapSandbox::start()
         return std::unexpected(link.error());
     }
     m_link = std::move(*link);
+    recordStart();
     qCInfo(lcSandbox, "bubblewrap sandbox ready for %s", qPrintable(m_policy.workspace));
     return {};
 }
@@ -179,9 +200,11 @@ base::Status BubblewrapSandbox::start()
 void BubblewrapSandbox::stop()
 {
     QMutexLocker lock(&m_mutex);
-    if (m_link)
-        m_link->shutDown();
+    if (!m_link)
+        return;
+    m_link->shutDown();
     m_link.reset();
+    record("sandbox_stop", {{"backend", "bubblewrap"}});
     m_cgroups.reset(); // kills anything left and removes the groups
 }
 
@@ -297,8 +320,9 @@ base::Result<ExecResult> BubblewrapSandbox::exec(const ExecRequest &request,
     if (request.argv.isEmpty())
         return base::fail("exec_failed", QStringLiteral("No command to run."));
 
-    SupervisedCommand command({*m_link, m_cgroups.get(), m_policy, commandEnvironment()},
-                              m_nextId++);
+    const long long id = m_nextId++;
+    recordExec(id, request);
+    SupervisedCommand command({*m_link, m_cgroups.get(), m_policy, commandEnvironment()}, id);
     auto result = command.run(request, cancel);
 
     const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
@@ -309,6 +333,11 @@ base::Result<ExecResult> BubblewrapSandbox::exec(const ExecRequest &request,
             result->stderrBytes += line.size();
         }
     }
+    recordGuardNotes(id, notes);
+    if (result)
+        recordExit(id, *result);
+    else
+        record("sandbox_error", {{"command", id}, {"error", result.error().message.toStdString()}});
     return result;
 }
 

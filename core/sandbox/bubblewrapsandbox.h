@@ -49,6 +49,8 @@ private:
     QStringList workspaceBinds() const;
     QStringList commandEnvironment() const;
     base::Status prepareCgroups();
+    void recordStart() const;
+    void recordGuardNotes(long long id, const QStringList &notes) const;
 
     SandboxPolicy m_policy;
     QString m_bwrap;

@@ -7,7 +7,11 @@
 #include <QString>
 #include <QStringList>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <functional>
+#include <string>
 
 namespace tandem::sandbox {
 
@@ -48,7 +52,14 @@ struct ExecResult
 class Sandbox
 {
 public:
+    // Hears everything the sandbox does (start, each command and how it ended, limits hit,
+    // network decisions, stop), for the audit log. Called on the thread that acts: exec's
+    // caller, or the network proxy's own thread.
+    using EventSink = std::function<void(const std::string &kind, nlohmann::json fields)>;
+
     virtual ~Sandbox() = default;
+
+    void setEventSink(EventSink sink) { m_events = std::move(sink); }
 
     virtual base::Status start() = 0;
     virtual base::Result<ExecResult> exec(const ExecRequest &request,
@@ -58,6 +69,21 @@ public:
     // The workspace as commands inside see it, e.g. "/workspace".
     virtual QString workspaceInside() const = 0;
     virtual QString describe() const = 0;
+
+    static const char *limitName(LimitHit limit);
+
+protected:
+    void record(const std::string &kind, nlohmann::json fields) const
+    {
+        if (m_events)
+            m_events(kind, std::move(fields));
+    }
+    // The standard lines for one command: what ran, and how it ended.
+    void recordExec(long long id, const ExecRequest &request) const;
+    void recordExit(long long id, const ExecResult &result) const;
+
+private:
+    EventSink m_events;
 };
 
 } // namespace tandem::sandbox

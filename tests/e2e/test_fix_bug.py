@@ -187,7 +187,8 @@ class FixBugEndToEnd(Sandboxed):
             self.assertNotIn(canary, seen_by_model)
 
         self.assert_audit_chain(["model_request", "tool_call", "tool_result", "git_commit",
-                                 "git_push"])
+                                 "git_push", "sandbox_policy", "sandbox_start", "sandbox_exec",
+                                 "sandbox_exit", "sandbox_stop"])
 
     def test_rejected_push_is_reported(self):
         bare = self.serve_remote(hook="#!/bin/sh\n"
@@ -233,6 +234,8 @@ class FixBugEndToEnd(Sandboxed):
                 self.assertEqual(entry["prev"], previous, f"audit line {number}")
                 previous = hashlib.sha256(line.rstrip(b"\n")).hexdigest()
                 seen.add(entry["kind"])
+                if entry["kind"].startswith("sandbox_"):
+                    self.assertTrue(entry.get("session"), f"audit line {number} has no session")
                 self.assertNotIn(GIT_CANARY, line.decode())
                 self.assertNotIn(API_CANARY, line.decode())
         for kind in kinds:
