@@ -160,7 +160,8 @@ void ReviewTask::recordPolicy(const sandbox::ResolvedPolicy &resolved)
         notes.push_back(note.toStdString());
         qCInfo(lcAgent, "sandbox policy: %s", qPrintable(note));
     }
-    m_audit.record("sandbox_policy", {{"allowed_hosts", hosts},
+    m_audit.record("sandbox_policy", {{"session", m_session},
+                                      {"allowed_hosts", hosts},
                                       {"notes", notes},
                                       {"memory_bytes", policy.limits.memoryBytes},
                                       {"processes", policy.limits.processes},
