@@ -8,7 +8,9 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <chrono>
 #include <csignal>
+#include <thread>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -131,17 +133,28 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
 CgroupSet::~CgroupSet()
 {
     killAll();
-    // The kernel may take a moment to release a group whose last process just died.
-    for (const QString &path : m_directories) {
-        bool removed = false;
-        for (int attempt = 0; attempt < 500 && !removed; ++attempt) {
-            removed = QDir().rmdir(path) || !QFileInfo::exists(path);
-            if (!removed)
-                QThread::msleep(1);
-        }
-        if (!removed)
-            qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
+
+    // The kernel may take a few milliseconds to release a group whose last process just died.
+    // Nothing is left in it, so the caller need not wait for that: a thread of its own retries.
+    QStringList busy;
+    for (const QString &path : std::as_const(m_directories)) {
+        if (!QDir().rmdir(path) && QFileInfo::exists(path))
+            busy << path;
     }
+    if (busy.isEmpty())
+        return;
+    std::thread([busy] {
+        for (const QString &path : busy) {
+            bool removed = false;
+            for (int attempt = 0; attempt < 1000 && !removed; ++attempt) {
+                removed = QDir().rmdir(path) || !QFileInfo::exists(path);
+                if (!removed)
+                    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            if (!removed)
+                qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
+        }
+    }).detach();
 }
 
 QString CgroupSet::directory(const QString &controller) const
