@@ -162,8 +162,12 @@ void EgressProxy::acceptOne()
         return;
     }
 
+    // Counted from before it starts, so that activeConnections() never misses one that has
+    // already answered its client.
     auto done = std::make_shared<std::atomic<bool>>(false);
-    std::thread thread([this, client, done] {
+    const std::lock_guard lock(m_workersMutex);
+    m_workers.push_back({std::thread(), done});
+    m_workers.back().thread = std::thread([this, client, done] {
         try {
             ProxyConnection(client, m_stopFd, m_options).serve();
         } catch (const std::exception &e) {
@@ -171,8 +175,6 @@ void EgressProxy::acceptOne()
         }
         done->store(true);
     });
-    const std::lock_guard lock(m_workersMutex);
-    m_workers.push_back({std::move(thread), std::move(done)});
 }
 
 void EgressProxy::reapFinishedWorkers()

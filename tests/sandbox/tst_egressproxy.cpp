@@ -42,10 +42,12 @@ struct FakeDns
         return {names.value(host)};
     }
 
-    int count()
+    int count() { return int(looked().size()); }
+
+    QStringList looked()
     {
         const std::lock_guard lock(mutex);
-        return int(lookups.size());
+        return lookups;
     }
 };
 
@@ -473,7 +475,7 @@ void tst_EgressProxy::pipelinedRequestGoesNowhere()
     const QList<QByteArray> received = m_http->received();
     QVERIFY2(!received.first().contains("evil.example"), received.first().constData());
     QVERIFY(received.first().endsWith("\r\n\r\nhello"));
-    QCOMPARE(m_dns->lookups, QStringList{"api.github.com"});
+    QCOMPARE(m_dns->looked(), QStringList{"api.github.com"});
 }
 
 void tst_EgressProxy::namesResolvingInsideAreRefused_data()
@@ -639,7 +641,7 @@ void tst_EgressProxy::garbageIsRefused()
     }
 
     // Whatever got through named an allowed host, and the proxy still serves.
-    for (const QString &host : std::as_const(m_dns->lookups))
+    for (const QString &host : m_dns->looked())
         QVERIFY2(allowlist.allows(host, 443) || allowlist.allows(host, 80), qPrintable(host));
     for (const ProxyDecision &decision : m_log->all()) {
         if (decision.allowed)
@@ -749,7 +751,7 @@ void tst_EgressProxy::stopsCleanlyWithOpenConnections()
         ::close(fd);
     }
     QTRY_COMPARE(countEntries(QStringLiteral("/proc/self/task")), threadsBefore);
-    QCOMPARE(countEntries(QStringLiteral("/proc/self/fd")), fdsBefore);
+    QTRY_COMPARE(countEntries(QStringLiteral("/proc/self/fd")), fdsBefore);
 }
 
 void tst_EgressProxy::sandboxedPythonReachesOnlyAllowedHosts()
