@@ -1,5 +1,7 @@
 #include "sandbox/processrunner.h"
 
+#include "sandbox/outputsink.h"
+
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
@@ -57,52 +59,8 @@ struct Pipe
     }
 };
 
-// Keeps the start and the end of a stream within a cap: a test run's summary comes last, its
-// first failure first, and a flood in between is counted but not kept.
-struct Sink
-{
-    Sink(QByteArray *data, qint64 *total, bool *truncated, qint64 cap)
-        : data(data)
-        , total(total)
-        , truncated(truncated)
-        , cap(cap)
-    {}
-
-    QByteArray *data;
-    qint64 *total;
-    bool *truncated;
-    qint64 cap;
-    QByteArray head;
-    QByteArray tail;
-
-    void append(const char *bytes, qint64 count)
-    {
-        *total += count;
-        const qint64 half = cap / 2;
-        const qint64 intoHead = std::clamp<qint64>(half - head.size(), 0, count);
-        head.append(bytes, intoHead);
-        tail.append(bytes + intoHead, count - intoHead);
-        // Trim in large steps, so a flood costs amortised constant time per byte.
-        if (tail.size() > 2 * std::max<qint64>(half, 1))
-            tail.remove(0, tail.size() - half);
-    }
-
-    void finish()
-    {
-        const qint64 room = cap - head.size();
-        if (*total == head.size() + tail.size() && tail.size() <= room) {
-            *data = head + tail;
-            return;
-        }
-        const QByteArray kept = tail.right(room);
-        const qint64 dropped = *total - head.size() - kept.size();
-        *truncated = true;
-        *data = head + "\n[" + QByteArray::number(dropped) + " bytes not shown]\n" + kept;
-    }
-};
-
 // Reads what is there; returns false at end of file.
-bool drain(int fd, Sink &sink)
+bool drain(int fd, OutputSink &sink)
 {
     std::array<char, 65536> buffer;
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
@@ -186,13 +144,13 @@ ProcessRunner::run(const QStringList &argv, const Options &options, const base::
 
     Outcome outcome;
     ExecResult &result = outcome.result;
-    Sink outSink(&result.stdoutData, &result.stdoutBytes, &result.stdoutTruncated,
-                 options.outputCap);
-    Sink errSink(&result.stderrData, &result.stderrBytes, &result.stderrTruncated,
-                 options.outputCap);
+    OutputSink outSink(&result.stdoutData, &result.stdoutBytes, &result.stdoutTruncated,
+                       options.outputCap);
+    OutputSink errSink(&result.stderrData, &result.stderrBytes, &result.stderrTruncated,
+                       options.outputCap);
     bool statusTruncated = false;
     qint64 statusBytes = 0;
-    Sink statusSink(&outcome.status, &statusBytes, &statusTruncated, 64 * 1024);
+    OutputSink statusSink(&outcome.status, &statusBytes, &statusTruncated, 64 * 1024);
 
     bool exited = false;
     int waitStatus = 0;
