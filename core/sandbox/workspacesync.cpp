@@ -175,6 +175,18 @@ QString WorkspaceSync::refusal(const TarEntry &entry, const QString &relative) c
             return QStringLiteral("a link that leads outside the workspace");
         if (isDenied(*destination))
             return QStringLiteral("a link into a denied path");
+        // Links already on the host take part when the new one is followed: where it leads
+        // for real must be in the workspace too.
+        const QString base = entry.type == TarEntry::Type::Symlink
+                                 ? QFileInfo(QDir(m_workspace).filePath(relative)).absolutePath()
+                                 : m_workspace;
+        const QString real =
+            QFileInfo(QDir(base).filePath(entry.type == TarEntry::Type::Symlink ? entry.linkTarget
+                                                                                : *destination))
+                .canonicalFilePath();
+        if (!real.isEmpty() && real != m_canonicalWorkspace
+            && !real.startsWith(m_canonicalWorkspace + QLatin1Char('/')))
+            return QStringLiteral("a link that leads outside the workspace");
         break;
     }
     default:
