@@ -167,10 +167,7 @@ QString WorkspaceSync::refusal(const TarEntry &entry, const QString &relative) c
     case TarEntry::Type::HardLink: {
         const auto destination = entry.type == TarEntry::Type::Symlink
                                      ? linkDestination(relative, entry.linkTarget)
-                                     : cleanName(entry.linkTarget).transform([](QString name) {
-                                           // A hard link's target is named from the top.
-                                           return name.section(QLatin1Char('/'), 1);
-                                       });
+                                     : cleanName(entry.linkTarget);
         if (!destination)
             return QStringLiteral("a link that leads outside the workspace");
         if (isDenied(*destination))
@@ -257,28 +254,44 @@ base::Result<WorkspaceSync::Report> WorkspaceSync::apply(const QByteArray &archi
     if (!entries)
         return std::unexpected(entries.error());
 
+    // Everything must sit under the archive's first entry, the folder asked for: Docker names
+    // it "workspace/", Podman "/" for a volume of a stopped container. Anything else in an
+    // archive of unexpected shape could make files look removed, so nothing is applied then.
+    if (entries->isEmpty() || entries->first().type != TarEntry::Type::Directory)
+        return base::fail("tar_malformed",
+                          QStringLiteral("The container sent back no workspace folder; nothing "
+                                         "was copied back."));
+    QString root = entries->first().name;
+    if (!root.endsWith(QLatin1Char('/')))
+        root += QLatin1Char('/');
+    const auto underRoot = [&](const QString &name) -> std::optional<QString> {
+        if (!name.startsWith(root))
+            return std::nullopt;
+        return cleanName(name.mid(root.size()));
+    };
+
     Report report;
     QSet<QString> seen;
     QHash<QString, QByteArray> contents; // for hard links to files of this archive
-    for (const TarEntry &entry : *entries) {
-        // The archive of /workspace names everything under "workspace/".
-        const auto clean = cleanName(entry.name);
-        if (!clean) {
+    for (const TarEntry &original : std::as_const(*entries).mid(1)) {
+        TarEntry entry = original;
+        const auto clean = underRoot(entry.name);
+        if (!clean || clean->isEmpty()) {
             report.refused << entry.name + QStringLiteral(": a name outside the workspace");
             continue;
         }
-        const QString relative = clean->section(QLatin1Char('/'), 1);
-        if (relative.isEmpty())
-            continue;
+        const QString relative = *clean;
         seen.insert(relative);
 
         QByteArray content = entry.content;
         if (entry.type == TarEntry::Type::HardLink) {
-            const auto source = cleanName(entry.linkTarget);
-            const QString sourceRelative =
-                source ? source->section(QLatin1Char('/'), 1) : QString();
-            content = contents.value(sourceRelative);
+            // A hard link names its target from the top of the archive, like any member.
+            const auto source = underRoot(entry.linkTarget);
+            entry.linkTarget = source ? *source : QStringLiteral("/");
+            content = contents.value(entry.linkTarget);
         }
+        if (entry.type == TarEntry::Type::File)
+            contents.insert(relative, content);
         const QByteArray digest = digestOf(entry, content);
         if (m_known.value(relative).digest == digest)
             continue;
@@ -288,13 +301,17 @@ base::Result<WorkspaceSync::Report> WorkspaceSync::apply(const QByteArray &archi
             continue;
         }
         TarEntry written = entry;
-        if (entry.type == TarEntry::Type::HardLink)
+        if (entry.type == TarEntry::Type::HardLink) {
+            if (!contents.contains(entry.linkTarget)) {
+                report.refused << relative + QStringLiteral(": a link to no file of the archive");
+                continue;
+            }
             written.type = TarEntry::Type::File;
+        }
         if (auto status = write(written, relative, content); !status) {
             report.refused << relative + QStringLiteral(": ") + status.error().message;
             continue;
         }
-        contents.insert(relative, content);
         m_known[relative] = Known{digest, hostStamp(relative)};
         report.written << relative;
     }

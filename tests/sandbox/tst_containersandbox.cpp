@@ -496,6 +496,17 @@ void tst_ContainerSandbox::remoteEngineRoundTripsThroughArchives()
     writeFile(workspace.filePath("hello.txt"), "host edit\n");
     QCOMPARE(run(box, shell("cat hello.txt")).stdoutData, QByteArray("host edit\n"));
     box.stop();
+
+    // A cold container per command round-trips the same way.
+    options.cold = true;
+    sandbox::ContainerSandbox cold(policy(workspace.path()), options);
+    QVERIFY(cold.start().has_value());
+    QCOMPARE(run(cold, shell("cat hello.txt; echo cold > hello.txt")).stdoutData,
+             QByteArray("host edit\n"));
+    QCOMPARE(readFile(workspace.filePath("hello.txt")), QByteArray("cold\n"));
+    QVERIFY(QFileInfo::exists(workspace.filePath("sub/keep.txt")));
+    QVERIFY2(cold.lastSyncReport().refused.isEmpty(),
+             qPrintable(cold.lastSyncReport().refused.join('\n')));
 }
 
 void tst_ContainerSandbox::unreachableEngineSaysWhatToDo()

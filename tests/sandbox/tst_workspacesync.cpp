@@ -60,6 +60,7 @@ private slots:
     void packNamesDeniedPathsAsRoot();
     void appliesChangesAndRemovals();
     void refusesWhatCouldReachOutside();
+    void rootedAtSlashOrMalformed();
 };
 
 void tst_WorkspaceSync::tarRoundTrip()
@@ -178,6 +179,29 @@ void tst_WorkspaceSync::refusesWhatCouldReachOutside()
     QCOMPARE(QDir(workspace.path())
                  .entryList(QDir::AllEntries | QDir::Hidden | QDir::System | QDir::NoDotAndDotDot),
              QStringList({".git", "escape", "ok.txt"}));
+}
+
+void tst_WorkspaceSync::rootedAtSlashOrMalformed()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath("a.txt"), "a");
+    writeFile(workspace.filePath("b.txt"), "b");
+    WorkspaceSync sync(workspace.path(), {QStringLiteral(".git")});
+    QVERIFY(sync.packChanges().has_value());
+
+    // No folder first: nothing is applied, and above all nothing is taken as removed.
+    QVERIFY(!sync.apply(pythonTar("add('a.txt', data=b'x')\n")).has_value());
+    QVERIFY(!sync.apply(QByteArray(1024, '\0')).has_value());
+    QCOMPARE(readFile(workspace.filePath("b.txt")), QByteArray("b"));
+
+    // Podman names a stopped container's volume from "/".
+    auto report = sync.apply(pythonTar("add('/', tarfile.DIRTYPE)\n"
+                                       "add('/a.txt', data=b'changed')\n"
+                                       "add('/b.txt', data=b'b')\n"));
+    QVERIFY(report.has_value());
+    QCOMPARE(report->written, QStringList{"a.txt"});
+    QCOMPARE(readFile(workspace.filePath("a.txt")), QByteArray("changed"));
+    QVERIFY(report->refused.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_WorkspaceSync)
