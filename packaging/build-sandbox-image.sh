@@ -42,9 +42,9 @@ programs=(
 trees=(/usr/lib/python3.11 /usr/lib/git-core /usr/share/git-core /etc/ssl/certs
        /usr/share/ca-certificates /usr/lib/node_modules)
 # Cached bytecode and tests are not needed inside, and only slow the import down.
-excludes=(--exclude='__pycache__' --exclude='/usr/lib/python3.11/test'
-          --exclude='/usr/lib/python3.11/idlelib' --exclude='/usr/lib/python3.11/tkinter'
-          --exclude='/usr/lib/python3.11/ensurepip')
+excludes=(--exclude='__pycache__' --exclude='usr/lib/python3.11/test'
+          --exclude='usr/lib/python3.11/idlelib' --exclude='usr/lib/python3.11/tkinter'
+          --exclude='usr/lib/python3.11/ensurepip')
 
 for tool in podman tar ldd; do
     command -v "$tool" > /dev/null ||
@@ -152,8 +152,11 @@ EOF
     chown 1000:1000 "$stage/workspace"
 
     # Step 5: one tarball, host files first, then Tandem's own.
-    tar -C / -cf "$tarball.part" --no-recursion -T <(grep -v -x -F -f <(printf '%s\n' "${trees[@]}") "$list")
-    tar -C / -rf "$tarball.part" "${excludes[@]}" $(for t in "${trees[@]}"; do [ -e "$t" ] && echo "${t#/}"; done)
+    tar -C / -cf "$tarball.part" --no-recursion \
+        -T <(grep -v -x -F -f <(printf '%s\n' "${trees[@]}") "$list" | sed 's|^/||')
+    present=()
+    for t in "${trees[@]}"; do [ -e "$t" ] && present+=("${t#/}"); done
+    tar -C / -rf "$tarball.part" "${excludes[@]}" "${present[@]}"
     tar -C "$stage" -rf "$tarball.part" .
     mv "$tarball.part" "$tarball"
     echo "$digest" > "$tarball.digest"
