@@ -47,6 +47,8 @@ runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "{dir}/events.log"
+# Each exec's conmon otherwise lingers for five minutes after the exec ends.
+exit_command_delay = 5
 tmp_dir = "{dir}/tmp"
 network_config_dir = "{dir}/networks"
 """
