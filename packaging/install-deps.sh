@@ -10,8 +10,11 @@ packages=(
     qt6-webchannel-dev libqscintilla2-qt6-dev libcurl4-openssl-dev nlohmann-json3-dev
     libopencv-dev libgit2-dev libxtst-dev libx11-dev libseccomp-dev libqt6sql6-sqlite
     libgl-dev libxkbcommon-dev
-    # run
-    bubblewrap python3 ca-certificates
+    # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
+    # since crun cannot run with the hybrid cgroups these machines have)
+    bubblewrap python3 ca-certificates podman runc conmon
+    # the sandbox image copies these from the host (packaging/build-sandbox-image.sh)
+    nodejs git
     # tests: a display, screenshots, the git server behind the push tests
     xvfb xauth imagemagick x11-utils curl
 )

@@ -1,0 +1,630 @@
+#include "sandbox/containersandbox.h"
+
+#include "sandbox/outputsink.h"
+#include "sandbox/streamdemuxer.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QLoggingCategory>
+#include <QScopeGuard>
+#include <QSysInfo>
+#include <QThread>
+#include <QUrl>
+
+#include <csignal>
+#include <unistd.h>
+
+namespace tandem::sandbox {
+
+Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
+
+namespace {
+
+// What the sinks kept becomes the result's output.
+void keepOutput(const OutputSink &out, const OutputSink &err, ExecResult &result)
+{
+    result.stdoutData = out.finish();
+    result.stdoutBytes = out.total();
+    result.stdoutTruncated = out.truncated();
+    result.stderrData = err.finish();
+    result.stderrBytes = err.total();
+    result.stderrTruncated = err.truncated();
+}
+
+constexpr char kUser[] = "1000:1000";
+constexpr char kHome[] = "/tmp/home";
+constexpr char kHostLabel[] = "org.tandem.host";
+constexpr char kPidLabel[] = "org.tandem.pid";
+constexpr char kSessionLabel[] = "org.tandem.session";
+constexpr int kSigXcpuExit = 128 + SIGXCPU;
+constexpr int kSigKillExit = 128 + SIGKILL;
+constexpr std::chrono::milliseconds kHelperTimeout{3'000};
+constexpr std::chrono::milliseconds kEngineSlack{30'000};
+
+// The first process of a warm container: it makes the home folder, then idles and reaps the
+// orphans that commands leave, so that killed processes never pile up as zombies.
+const QStringList kIdleInit = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                               QStringLiteral("mkdir -p \"$HOME\"; trap 'exit 0' TERM; "
+                                              "while :; do sleep 86400 & wait $!; done")};
+
+// Kills every process of the sandbox's user but the first one (kill(-1) spares pid 1 and the
+// caller). SIGKILL cannot be caught and stops a fork at once, so two passes leave nothing.
+const QStringList kKillAll = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+                              QStringLiteral("kill -KILL -1 2>/dev/null; kill -KILL -1 "
+                                             "2>/dev/null; exit 0")};
+
+const QStringList kReadOomCount = {
+    QStringLiteral("/bin/sh"), QStringLiteral("-c"),
+    QStringLiteral("cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control "
+                   "2>/dev/null; exit 0")};
+
+nlohmann::json toJson(const QStringList &list)
+{
+    nlohmann::json array = nlohmann::json::array();
+    for (const QString &item : list)
+        array.push_back(item.toStdString());
+    return array;
+}
+
+QString jsonString(const nlohmann::json &json, const char *key)
+{
+    if (!json.is_object() || !json.contains(key) || !json[key].is_string())
+        return {};
+    return QString::fromStdString(json[key].get<std::string>());
+}
+
+bool processAlive(qint64 pid)
+{
+    return pid > 0 && (::kill(pid_t(pid), 0) == 0 || errno != ESRCH);
+}
+
+} // namespace
+
+ContainerSandbox::ContainerSandbox(SandboxPolicy policy)
+    : ContainerSandbox(std::move(policy), Options())
+{}
+
+ContainerSandbox::ContainerSandbox(SandboxPolicy policy, Options options)
+    : m_policy(std::move(policy))
+    , m_options(std::move(options))
+{}
+
+ContainerSandbox::~ContainerSandbox()
+{
+    stop();
+}
+
+QString ContainerSandbox::describe() const
+{
+    const QString where = m_engine ? m_engine->endpoint().url() : QStringLiteral("engine");
+    return QStringLiteral("container %1 on %2 (workspace %3, no network%4)")
+        .arg(m_options.image, where, m_policy.workspace,
+             m_options.cold ? QStringLiteral(", cold") : QString());
+}
+
+int ContainerSandbox::removeLeftovers(const DockerEngine &engine)
+{
+    const QString filter = QStringLiteral("{\"label\":[\"%1\"]}").arg(QString::fromLatin1(kLabel));
+    auto listed = engine.call("GET", QStringLiteral("/containers/json?all=1&filters=")
+                                         + QString::fromLatin1(QUrl::toPercentEncoding(filter)));
+    if (!listed || !listed->is_array())
+        return 0;
+
+    int removed = 0;
+    const std::string host = QSysInfo::machineHostName().toStdString();
+    for (const auto &container : *listed) {
+        const auto labels = container.value("Labels", nlohmann::json::object());
+        if (!labels.is_object() || labels.value(kHostLabel, std::string()) != host)
+            continue;
+        const qint64 pid =
+            QString::fromStdString(labels.value(kPidLabel, std::string())).toLongLong();
+        if (processAlive(pid))
+            continue;
+        const QString id = jsonString(container, "Id");
+        if (engine.call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(id)))
+            ++removed;
+    }
+    if (removed > 0)
+        qCInfo(lcSandbox, "removed %d container(s) left by an earlier run", removed);
+    return removed;
+}
+
+nlohmann::json ContainerSandbox::environment() const
+{
+    // Nothing of Tandem's own environment goes in: only these, always the same.
+    return toJson({QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+                   QStringLiteral("HOME=") + QString::fromLatin1(kHome),
+                   QStringLiteral("TMPDIR=/tmp"), QStringLiteral("LANG=C.UTF-8"),
+                   QStringLiteral("TERM=dumb"), QStringLiteral("USER=tandem"),
+                   QStringLiteral("PYTHONDONTWRITEBYTECODE=1")});
+}
+
+nlohmann::json ContainerSandbox::mounts() const
+{
+    nlohmann::json list = nlohmann::json::array();
+    const std::string inside = m_policy.workspaceInside.toStdString();
+    if (m_engine->endpoint().isRemote()) {
+        // The engine cannot see our files: a volume of its own, filled through the archive
+        // endpoint, and removed with the container.
+        list.push_back({{"Type", "volume"}, {"Target", inside}});
+        return list;
+    }
+
+    list.push_back(
+        {{"Type", "bind"}, {"Source", m_policy.workspace.toStdString()}, {"Target", inside}});
+    QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
+    denied.removeDuplicates();
+    for (const QString &relative : denied) {
+        const QFileInfo info(QDir(m_policy.workspace).filePath(relative));
+        // Only what exists can be bound; a link is left out rather than followed.
+        if (!info.exists() || info.isSymLink())
+            continue;
+        list.push_back(
+            {{"Type", "bind"},
+             {"Source", info.absoluteFilePath().toStdString()},
+             {"Target", (m_policy.workspaceInside + QLatin1Char('/') + relative).toStdString()},
+             {"ReadOnly", true}});
+    }
+    for (const QString &path : m_policy.readOnlyPaths)
+        list.push_back({{"Type", "bind"},
+                        {"Source", path.toStdString()},
+                        {"Target", path.toStdString()},
+                        {"ReadOnly", true}});
+    for (const QString &path : m_policy.readWritePaths)
+        list.push_back(
+            {{"Type", "bind"}, {"Source", path.toStdString()}, {"Target", path.toStdString()}});
+    return list;
+}
+
+nlohmann::json ContainerSandbox::hostConfig() const
+{
+    const ResourceLimits &limits = m_policy.limits;
+    nlohmann::json config = {
+        {"Mounts", mounts()},    {"ReadonlyRootfs", true},
+        {"CapDrop", {"ALL"}},    {"SecurityOpt", {"no-new-privileges"}},
+        {"NetworkMode", "none"}, {"IpcMode", "private"},
+        {"Privileged", false},
+    };
+
+    const qint64 tmpBytes = limits.diskBytes > 0 ? limits.diskBytes : qint64(1) << 30;
+    config["Tmpfs"] = {
+        {"/tmp", QStringLiteral("rw,nosuid,nodev,size=%1,mode=1777").arg(tmpBytes).toStdString()}};
+    if (limits.memoryBytes > 0) {
+        config["Memory"] = limits.memoryBytes;
+        config["MemorySwap"] = limits.memoryBytes; // no swap on top
+    }
+    if (limits.processes > 0)
+        config["PidsLimit"] = limits.processes;
+    if (m_options.cpus > 0)
+        config["NanoCpus"] = qint64(m_options.cpus * 1e9);
+
+    // Soft and hard equal: engines differ in which one they take when only one is given, and
+    // Podman's compatible API swaps them when they differ. RLIMIT_NPROC counts the uid's
+    // processes on the whole host, so it stays well above the pids limit, which is the real cap.
+    const int nproc = std::max(4096, limits.processes * 2);
+    config["Ulimits"] = {{{"Name", "nofile"}, {"Soft", 4096}, {"Hard", 4096}},
+                         {{"Name", "nproc"}, {"Soft", nproc}, {"Hard", nproc}}};
+    return config;
+}
+
+nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) const
+{
+    return {
+        {"Image", m_options.image.toStdString()},
+        {"Cmd", toJson(command)},
+        {"Entrypoint", nlohmann::json::array()},
+        {"User", kUser},
+        {"WorkingDir", m_policy.workspaceInside.toStdString()},
+        {"Env", environment()},
+        {"Hostname", "tandem-sandbox"},
+        {"NetworkDisabled", true},
+        {"Labels",
+         {{kLabel, "1"},
+          {kHostLabel, QSysInfo::machineHostName().toStdString()},
+          {kPidLabel, std::to_string(::getpid())},
+          {kSessionLabel, m_options.sessionId.toStdString()}}},
+        {"HostConfig", hostConfig()},
+    };
+}
+
+QStringList ContainerSandbox::wrapped(const ExecRequest &request, bool killLeftovers) const
+{
+    // The command runs as a child of a small shell that applies the CPU-time limit and, in a
+    // warm container, kills whatever the command left behind once it is done.
+    QString script = QStringLiteral("mkdir -p \"$HOME\" 2>/dev/null; ");
+    if (m_policy.limits.cpuTime.count() > 0)
+        script += QStringLiteral("ulimit -t %1 2>/dev/null; ").arg(m_policy.limits.cpuTime.count());
+    script += QStringLiteral("\"$@\"; s=$?; ");
+    if (killLeftovers)
+        script += QStringLiteral("kill -KILL -1 2>/dev/null; ");
+    script += QStringLiteral("exit $s");
+    return QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"), script,
+                       QStringLiteral("tandem-exec")}
+           + request.argv;
+}
+
+base::Status ContainerSandbox::checkImage() const
+{
+    auto image = m_engine->request(
+        "GET", QStringLiteral("/images/%1/json")
+                   .arg(QString::fromLatin1(QUrl::toPercentEncoding(m_options.image))));
+    if (!image)
+        return std::unexpected(image.error());
+    if (image->status == 404)
+        return base::fail("sandbox_image_missing",
+                          QStringLiteral("The sandbox image %1 is missing: run "
+                                         "packaging/build-sandbox-image.sh.")
+                              .arg(m_options.image));
+    return {};
+}
+
+base::Result<QString> ContainerSandbox::createContainer(const QStringList &command)
+{
+    auto created =
+        m_engine->call("POST", QStringLiteral("/containers/create"), containerConfig(command));
+    if (!created)
+        return std::unexpected(created.error());
+    const QString id = jsonString(*created, "Id");
+    if (id.isEmpty())
+        return base::fail("engine_error",
+                          QStringLiteral("The container engine created no container."));
+    return id;
+}
+
+base::Status ContainerSandbox::startContainer(const QString &id)
+{
+    auto started = m_engine->call("POST", QStringLiteral("/containers/%1/start").arg(id));
+    if (!started)
+        return std::unexpected(started.error());
+    return {};
+}
+
+base::Status ContainerSandbox::start()
+{
+    QMutexLocker lock(&m_mutex);
+    if (m_started)
+        return {};
+
+    auto endpoint = m_options.endpoint ? base::Result<EngineEndpoint>(*m_options.endpoint)
+                                       : EngineEndpoint::fromEnvironment();
+    if (!endpoint)
+        return std::unexpected(endpoint.error());
+    m_engine = std::make_unique<DockerEngine>(*endpoint);
+    if (auto answered = m_engine->ping(); !answered)
+        return answered;
+
+    if (!QFileInfo(m_policy.workspace).isDir())
+        return base::fail(
+            "sandbox_workspace",
+            QStringLiteral("The workspace %1 does not exist.").arg(m_policy.workspace));
+    removeLeftovers(*m_engine);
+    if (auto image = checkImage(); !image)
+        return image;
+
+    QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
+    if (endpoint->isRemote())
+        m_sync = std::make_unique<WorkspaceSync>(m_policy.workspace, denied);
+    if (m_options.cold) {
+        m_started = true;
+        return {};
+    }
+
+    auto id = createContainer(kIdleInit);
+    if (!id)
+        return std::unexpected(id.error());
+    m_containerId = *id;
+    auto started = startContainer(m_containerId);
+    if (started && m_sync)
+        started = upload(m_containerId);
+    if (!started) {
+        m_engine->call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(m_containerId));
+        m_containerId.clear();
+        return started;
+    }
+    m_started = true;
+    m_oomKills = oomKills();
+    qCInfo(lcSandbox, "container sandbox %s ready on %s", qPrintable(m_containerId.left(12)),
+           qPrintable(endpoint->url()));
+    return {};
+}
+
+void ContainerSandbox::stop()
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_containerId.isEmpty() && m_engine) {
+        // Force: whatever still runs in it dies with it, and its volume goes too.
+        auto removed = m_engine->call(
+            "DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(m_containerId));
+        if (!removed)
+            qCWarning(lcSandbox, "could not remove container %s: %s",
+                      qPrintable(m_containerId.left(12)), qPrintable(removed.error().message));
+    }
+    m_containerId.clear();
+    m_started = false;
+}
+
+base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
+                                                const base::CancelToken &cancel)
+{
+    QMutexLocker lock(&m_mutex);
+    if (!m_started)
+        return base::fail("sandbox_stopped", QStringLiteral("The sandbox is not running."));
+    if (request.argv.isEmpty())
+        return base::fail("exec_failed", QStringLiteral("No command to run."));
+    return m_options.cold ? execCold(request, cancel) : execWarm(request, cancel);
+}
+
+base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
+                                                    const base::CancelToken &cancel)
+{
+    QElapsedTimer clock;
+    clock.start();
+    if (m_sync) {
+        if (auto sent = upload(m_containerId); !sent)
+            return std::unexpected(sent.error());
+    }
+
+    const QString cwd =
+        request.workingDirectory.isEmpty() ? m_policy.workspaceInside : request.workingDirectory;
+    const nlohmann::json execConfig = {{"AttachStdin", false},
+                                       {"AttachStdout", true},
+                                       {"AttachStderr", true},
+                                       {"Tty", false},
+                                       {"Cmd", toJson(wrapped(request, true))},
+                                       {"Env", environment()},
+                                       {"User", kUser},
+                                       {"WorkingDir", cwd.toStdString()}};
+    auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
+                                  execConfig);
+    if (!created)
+        return std::unexpected(created.error());
+    const QString execId = jsonString(*created, "Id");
+
+    ExecResult result;
+    OutputSink out(request.outputCap);
+    OutputSink err(request.outputCap);
+    StreamDemuxer demuxer([&](StreamDemuxer::Stream stream, const char *data, qint64 size) {
+        (stream == StreamDemuxer::Stream::Stderr ? err : out).append(data, size);
+    });
+
+    auto end = m_engine->stream(
+        "POST", QStringLiteral("/exec/%1/start").arg(execId), R"({"Detach":false,"Tty":false})",
+        [&](const char *data, qint64 size) { demuxer.feed(data, size); },
+        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        request.timeout + kEngineSlack);
+    if (!end)
+        return std::unexpected(end.error());
+
+    if (end->stopped) {
+        killCommands();
+        result.cancelled = cancel.isCancelled();
+        result.timedOut = !result.cancelled;
+        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
+        result.signal = SIGKILL;
+    } else if (auto code = execExitCode(execId); code) {
+        result.exitCode = *code;
+        if (*code == kSigKillExit && diedOfMemory(m_containerId, *code))
+            result.limitHit = LimitHit::Memory;
+        else if (*code == kSigXcpuExit)
+            result.limitHit = LimitHit::CpuTime;
+    } else {
+        return std::unexpected(code.error());
+    }
+
+    keepOutput(out, err, result);
+    if (m_sync) {
+        if (auto back = bringBack(m_containerId); !back)
+            return std::unexpected(back.error());
+    }
+    result.duration = std::chrono::milliseconds(clock.elapsed());
+    return result;
+}
+
+base::Result<ExecResult> ContainerSandbox::execCold(const ExecRequest &request,
+                                                    const base::CancelToken &cancel)
+{
+    QElapsedTimer clock;
+    clock.start();
+    auto created = createContainer(wrapped(request, false));
+    if (!created)
+        return std::unexpected(created.error());
+    const QString id = *created;
+    // Whatever happens below, the container goes.
+    const auto remove = qScopeGuard(
+        [&] { m_engine->call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(id)); });
+
+    if (!request.workingDirectory.isEmpty() && request.workingDirectory != m_policy.workspaceInside)
+        qCWarning(lcSandbox, "a cold container starts in %s; the working directory %s is ignored",
+                  qPrintable(m_policy.workspaceInside), qPrintable(request.workingDirectory));
+    if (m_sync) {
+        m_sync = std::make_unique<WorkspaceSync>(
+            m_policy.workspace, SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths);
+        if (auto sent = upload(id); !sent)
+            return std::unexpected(sent.error());
+    }
+    if (auto started = startContainer(id); !started)
+        return std::unexpected(started.error());
+
+    ExecResult result;
+    QByteArray waited;
+    auto end = m_engine->stream(
+        "POST", QStringLiteral("/containers/%1/wait?condition=not-running").arg(id), {},
+        [&](const char *data, qint64 size) { waited.append(data, size); },
+        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        request.timeout + kEngineSlack);
+    if (!end)
+        return std::unexpected(end.error());
+    if (end->stopped) {
+        // The container's first process dies, and the kernel takes every other one with it.
+        m_engine->call("POST", QStringLiteral("/containers/%1/kill?signal=KILL").arg(id));
+        result.cancelled = cancel.isCancelled();
+        result.timedOut = !result.cancelled;
+        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
+        result.signal = SIGKILL;
+    } else {
+        const auto status = nlohmann::json::parse(waited.toStdString(), nullptr, false);
+        result.exitCode = status.is_object() ? status.value("StatusCode", -1) : -1;
+        if (result.exitCode == kSigKillExit && diedOfMemory(id, result.exitCode))
+            result.limitHit = LimitHit::Memory;
+        else if (result.exitCode == kSigXcpuExit)
+            result.limitHit = LimitHit::CpuTime;
+    }
+
+    OutputSink out(request.outputCap);
+    OutputSink err(request.outputCap);
+    StreamDemuxer demuxer([&](StreamDemuxer::Stream stream, const char *data, qint64 size) {
+        (stream == StreamDemuxer::Stream::Stderr ? err : out).append(data, size);
+    });
+    auto logs = m_engine->stream(
+        "GET", QStringLiteral("/containers/%1/logs?stdout=1&stderr=1").arg(id), {},
+        [&](const char *data, qint64 size) { demuxer.feed(data, size); }, {}, kEngineSlack);
+    keepOutput(out, err, result);
+    if (!logs)
+        return std::unexpected(logs.error());
+
+    if (m_sync && !end->stopped) {
+        if (auto back = bringBack(id); !back)
+            return std::unexpected(back.error());
+    }
+    result.duration = std::chrono::milliseconds(clock.elapsed());
+    return result;
+}
+
+base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
+                                                   std::chrono::milliseconds timeout,
+                                                   QByteArray *output)
+{
+    const nlohmann::json execConfig = {{"AttachStdout", output != nullptr},
+                                       {"AttachStderr", false},
+                                       {"Cmd", toJson(command)},
+                                       {"Env", environment()},
+                                       {"User", kUser}};
+    auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
+                                  execConfig, timeout);
+    if (!created)
+        return std::unexpected(created.error());
+    const QString execId = jsonString(*created, "Id");
+
+    StreamDemuxer demuxer([&](StreamDemuxer::Stream, const char *data, qint64 size) {
+        if (output)
+            output->append(data, size);
+    });
+    auto end = m_engine->stream(
+        "POST", QStringLiteral("/exec/%1/start").arg(execId), R"({"Detach":false,"Tty":false})",
+        [&](const char *data, qint64 size) { demuxer.feed(data, size); }, {}, timeout);
+    if (!end)
+        return std::unexpected(end.error());
+    return execExitCode(execId);
+}
+
+base::Result<int> ContainerSandbox::execExitCode(const QString &execId)
+{
+    // The stream can end a moment before the engine has recorded the exit.
+    QElapsedTimer clock;
+    clock.start();
+    while (true) {
+        auto state = m_engine->call("GET", QStringLiteral("/exec/%1/json").arg(execId));
+        if (!state)
+            return std::unexpected(state.error());
+        if (!state->value("Running", false) || clock.elapsed() > kHelperTimeout.count())
+            return state->value("ExitCode", -1);
+        QThread::msleep(20);
+    }
+}
+
+void ContainerSandbox::killCommands()
+{
+    // Usually an exec of kill(-1) does it in a fraction of a second. When it cannot start (the
+    // pids limit is full, the engine is stuck), the container is restarted: its first process
+    // dies, and with it every process in it.
+    auto killed = runInContainer(kKillAll, kHelperTimeout);
+    if (killed && *killed == 0)
+        return;
+
+    qCInfo(lcSandbox, "restarting container %s to end a command (%s)",
+           qPrintable(m_containerId.left(12)),
+           killed ? qPrintable(QStringLiteral("exit %1").arg(*killed))
+                  : qPrintable(killed.error().message));
+    m_engine->call("POST", QStringLiteral("/containers/%1/kill?signal=KILL").arg(m_containerId),
+                   nullptr, kHelperTimeout);
+    m_engine->call("POST",
+                   QStringLiteral("/containers/%1/wait?condition=not-running").arg(m_containerId),
+                   nullptr, kHelperTimeout);
+    if (auto started = startContainer(m_containerId); !started)
+        qCWarning(lcSandbox, "could not restart the container: %s",
+                  qPrintable(started.error().message));
+    m_oomKills = oomKills();
+}
+
+qint64 ContainerSandbox::oomKills()
+{
+    QByteArray text;
+    auto read = runInContainer(kReadOomCount, kHelperTimeout, &text);
+    if (!read)
+        return m_oomKills;
+    qint64 count = 0;
+    for (const QByteArray &line : text.split('\n')) {
+        if (line.startsWith("oom_kill "))
+            count = std::max(count, line.mid(9).trimmed().toLongLong());
+    }
+    return count;
+}
+
+bool ContainerSandbox::diedOfMemory(const QString &containerId, int exitCode)
+{
+    if (exitCode != kSigKillExit)
+        return false;
+
+    // The engine knows when the container's first process was the victim; for any other
+    // process the cgroup's own count of OOM kills tells.
+    auto state = m_engine->call("GET", QStringLiteral("/containers/%1/json").arg(containerId));
+    if (state && state->contains("State") && (*state)["State"].value("OOMKilled", false))
+        return true;
+    if (m_options.cold)
+        return false;
+    const qint64 now = oomKills();
+    const bool rose = now > m_oomKills;
+    m_oomKills = now;
+    return rose;
+}
+
+base::Status ContainerSandbox::upload(const QString &containerId)
+{
+    auto tar = m_sync->packChanges();
+    if (!tar)
+        return std::unexpected(tar.error());
+    auto sent = m_engine->request(
+        "PUT",
+        QStringLiteral("/containers/%1/archive?path=%2").arg(containerId, m_policy.workspaceInside),
+        *tar, "application/x-tar");
+    if (!sent)
+        return std::unexpected(sent.error());
+    if (sent->status != 200)
+        return base::fail("sync_failed",
+                          QStringLiteral("The container engine did not take the workspace (%1): "
+                                         "%2")
+                              .arg(sent->status)
+                              .arg(QString::fromUtf8(sent->body.left(200)).trimmed()));
+    return {};
+}
+
+base::Status ContainerSandbox::bringBack(const QString &containerId)
+{
+    auto answer = m_engine->request("GET", QStringLiteral("/containers/%1/archive?path=%2")
+                                               .arg(containerId, m_policy.workspaceInside));
+    if (!answer)
+        return std::unexpected(answer.error());
+    if (answer->status != 200)
+        return base::fail("sync_failed",
+                          QStringLiteral("The container engine did not hand the workspace back "
+                                         "(%1).")
+                              .arg(answer->status));
+    auto report = m_sync->apply(answer->body);
+    if (!report)
+        return std::unexpected(report.error());
+    m_lastSync = *report;
+    return {};
+}
+
+} // namespace tandem::sandbox

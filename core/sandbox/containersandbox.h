@@ -1,0 +1,102 @@
+#pragma once
+
+#include "sandbox/dockerengine.h"
+#include "sandbox/sandbox.h"
+#include "sandbox/sandboxpolicy.h"
+#include "sandbox/workspacesync.h"
+
+#include <QMutex>
+
+#include <memory>
+#include <optional>
+
+namespace tandem::sandbox {
+
+// Runs commands in a container through the Docker Engine API (Docker, or Podman's service).
+// One container per session, kept warm: start() creates it with an idle first process, and each
+// exec() runs one command in it. The container has a read-only root, no network, no
+// capabilities, no new privileges, uid 1000, a size-capped /tmp, memory, pids and CPU limits,
+// and an environment built from an allowlist. The workspace is bound at /workspace with .git
+// and the other denied paths that exist bound read-only over it; a remote engine (tcp://) gets
+// a copy instead, sent before the first command and brought back after each one.
+//
+// Commands run one at a time: when one ends, times out or is cancelled, every process it left
+// in the container is killed, so nothing of it runs on unseen.
+//
+//     ContainerSandbox sandbox(policy);
+//     if (auto started = sandbox.start(); !started) ...  // one line saying what to do
+//     auto result = sandbox.exec({.argv = {"make", "test"}}, cancel);
+class ContainerSandbox : public Sandbox
+{
+public:
+    struct Options
+    {
+        QString image = QStringLiteral("tandem-sandbox:1");
+        // Empty: DOCKER_HOST, or the usual sockets.
+        std::optional<EngineEndpoint> endpoint;
+        // A new container for every command (create, start, wait, logs, remove) instead of
+        // one kept warm: slower, but nothing at all carries over between commands.
+        bool cold = false;
+        double cpus = 1.0;
+        QString sessionId;
+    };
+
+    explicit ContainerSandbox(SandboxPolicy policy);
+    ContainerSandbox(SandboxPolicy policy, Options options);
+    ~ContainerSandbox() override;
+
+    base::Status start() override;
+    base::Result<ExecResult> exec(const ExecRequest &request,
+                                  const base::CancelToken &cancel) override;
+    void stop() override;
+
+    QString workspaceInside() const override { return m_policy.workspaceInside; }
+    QString describe() const override;
+
+    // The warm container's id; empty when stopped or cold.
+    QString containerId() const { return m_containerId; }
+    // What the last copy back from a remote engine wrote, removed and refused.
+    WorkspaceSync::Report lastSyncReport() const { return m_lastSync; }
+
+    // Removes the containers that a Tandem process on this machine left behind when it died.
+    // Returns how many it removed.
+    static int removeLeftovers(const DockerEngine &engine);
+
+    // The label every Tandem container carries.
+    static constexpr char kLabel[] = "org.tandem.sandbox";
+
+private:
+    nlohmann::json containerConfig(const QStringList &command) const;
+    nlohmann::json hostConfig() const;
+    nlohmann::json mounts() const;
+    nlohmann::json environment() const;
+    QStringList wrapped(const ExecRequest &request, bool killLeftovers) const;
+
+    base::Result<QString> createContainer(const QStringList &command);
+    base::Status startContainer(const QString &id);
+    base::Status checkImage() const;
+
+    base::Result<ExecResult> execWarm(const ExecRequest &request, const base::CancelToken &cancel);
+    base::Result<ExecResult> execCold(const ExecRequest &request, const base::CancelToken &cancel);
+    base::Result<int> runInContainer(const QStringList &command, std::chrono::milliseconds timeout,
+                                     QByteArray *output = nullptr);
+    base::Result<int> execExitCode(const QString &execId);
+    void killCommands();
+    qint64 oomKills();
+    bool diedOfMemory(const QString &containerId, int exitCode);
+
+    base::Status upload(const QString &containerId);
+    base::Status bringBack(const QString &containerId);
+
+    SandboxPolicy m_policy;
+    Options m_options;
+    std::unique_ptr<DockerEngine> m_engine;
+    std::unique_ptr<WorkspaceSync> m_sync;
+    WorkspaceSync::Report m_lastSync;
+    QString m_containerId;
+    qint64 m_oomKills = 0;
+    bool m_started = false;
+    QMutex m_mutex;
+};
+
+} // namespace tandem::sandbox

