@@ -10,8 +10,8 @@
 
 #include <chrono>
 #include <csignal>
-#include <thread>
 #include <fcntl.h>
+#include <thread>
 #include <unistd.h>
 
 namespace tandem::sandbox {
