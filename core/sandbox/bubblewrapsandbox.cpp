@@ -2,6 +2,7 @@
 
 #include "sandbox/cgroupset.h"
 #include "sandbox/deniedpathguard.h"
+#include "sandbox/egressproxy.h"
 #include "sandbox/seccompfilter.h"
 #include "sandbox/supervisedcommand.h"
 #include "sandbox/supervisorlink.h"
@@ -10,6 +11,7 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
+#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <unistd.h>
@@ -23,6 +25,9 @@ namespace {
 constexpr char kSandboxHome[] = "/tmp/home";
 constexpr char kSandboxUid[] = "1000";
 constexpr char kInitInside[] = "/run/tandem/init";
+constexpr char kNetworkInside[] = "/run/tandem/net";
+constexpr char kProxyUrl[] = "http://127.0.0.1:3128";
+constexpr int kProxyPort = 3128;
 constexpr int kSeccompFd = 4;
 constexpr int kFirstJoinFd = 5;
 
@@ -132,6 +137,63 @@ void BubblewrapSandbox::recordGuardNotes(long long id, const QStringList &notes)
         record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
 }
 
+// With hosts allowed, the proxy listens on a socket in a private folder that is bound into the
+// sandbox; every decision it makes goes to the audit log. Names are checked here, so a policy
+// with a host that does not resolve fails before anything runs.
+base::Status BubblewrapSandbox::startProxy()
+{
+    if (m_policy.allowedHosts.isEmpty())
+        return {};
+
+    auto allowlist = HostAllowlist::parse(m_policy.allowedHosts);
+    if (!allowlist)
+        return std::unexpected(allowlist.error());
+    for (const QString &pattern : allowlist->patterns()) {
+        const QString host = pattern.section(QLatin1Char(':'), 0, 0);
+        if (host.startsWith(QLatin1String("*.")) || host.startsWith(QLatin1Char('['))
+            || !host.contains(QRegularExpression(QStringLiteral("[a-z]"))))
+            continue; // wildcards and literal addresses have nothing to look up
+        if (EgressProxy::systemResolver(host, 443).isEmpty()) {
+            return base::fail("sandbox_host_unresolved",
+                              QStringLiteral("The allowed host %1 does not resolve: correct "
+                                             "network.allow in your sandbox.json, or check "
+                                             "this machine's DNS.")
+                                  .arg(host));
+        }
+    }
+
+    m_networkDir =
+        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/tandem-net-XXXXXX"));
+    if (!m_networkDir->isValid()) {
+        return base::fail("sandbox_proxy", QStringLiteral("Cannot create a folder for the "
+                                                          "sandbox's network proxy in %1.")
+                                               .arg(QDir::tempPath()));
+    }
+
+    EgressProxy::Options options;
+    options.socketPath = m_networkDir->filePath(QStringLiteral("proxy.sock"));
+    options.allowlist = *allowlist;
+    options.onDecision = [this](const ProxyDecision &decision) {
+        record("network_request", {{"method", decision.method.toStdString()},
+                                   {"host", decision.host.toStdString()},
+                                   {"port", decision.port},
+                                   {"allowed", decision.allowed},
+                                   {"reason", decision.reason.toStdString()}});
+    };
+    auto proxy = EgressProxy::start(std::move(options));
+    if (!proxy)
+        return std::unexpected(proxy.error());
+    m_proxy = std::move(*proxy);
+    return {};
+}
+
+QStringList BubblewrapSandbox::networkBinds() const
+{
+    if (!m_proxy)
+        return {};
+    return {QStringLiteral("--ro-bind"), m_networkDir->path(), QString::fromLatin1(kNetworkInside)};
+}
+
 base::Status BubblewrapSandbox::prepareCgroups()
 {
     m_cgroups = CgroupSet::create();
@@ -169,6 +231,10 @@ base::Status BubblewrapSandbox::start()
 
     m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, allDeniedPaths(m_policy));
     prepareCgroups();
+    if (auto proxy = startProxy(); !proxy) {
+        m_cgroups.reset();
+        return proxy;
+    }
     auto seccomp = SeccompFilter::compile();
     if (!seccomp)
         return std::unexpected(seccomp.error());
@@ -188,6 +254,7 @@ base::Status BubblewrapSandbox::start()
     for (int fd : joinFds)
         ::close(fd);
     if (!link) {
+        m_proxy.reset();
         m_cgroups.reset();
         return std::unexpected(link.error());
     }
@@ -204,6 +271,8 @@ void BubblewrapSandbox::stop()
         return;
     m_link->shutDown();
     m_link.reset();
+    m_proxy.reset();
+    m_networkDir.reset();
     record("sandbox_stop", {{"backend", "bubblewrap"}});
     m_cgroups.reset(); // kills anything left and removes the groups
 }
@@ -264,13 +333,22 @@ QStringList BubblewrapSandbox::workspaceBinds() const
 
 QStringList BubblewrapSandbox::commandEnvironment() const
 {
-    return {QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
-            QStringLiteral("HOME=") + QString::fromLatin1(kSandboxHome),
-            QStringLiteral("TMPDIR=/tmp"),
-            QStringLiteral("LANG=C.UTF-8"),
-            QStringLiteral("TERM=dumb"),
-            QStringLiteral("USER=tandem"),
-            QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    QStringList environment{QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+                            QStringLiteral("HOME=") + QString::fromLatin1(kSandboxHome),
+                            QStringLiteral("TMPDIR=/tmp"),
+                            QStringLiteral("LANG=C.UTF-8"),
+                            QStringLiteral("TERM=dumb"),
+                            QStringLiteral("USER=tandem"),
+                            QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    if (!m_proxy)
+        return environment;
+
+    // Both spellings: curl reads only the lower-case http_proxy, other tools the upper case.
+    // No NO_PROXY: nothing bypasses the proxy, and it would have nowhere to go anyway.
+    for (const char *name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"})
+        environment << QString::fromLatin1(name) + QLatin1Char('=')
+                           + QString::fromLatin1(kProxyUrl);
+    return environment;
 }
 
 QStringList BubblewrapSandbox::commandLine() const
@@ -301,6 +379,7 @@ QStringList BubblewrapSandbox::commandLine() const
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")
          << QString::fromLatin1(kSandboxHome);
     args << workspaceBinds();
+    args << networkBinds();
     // Last, so that every mount point above exists: the root itself turns read-only.
     args << QStringLiteral("--remount-ro") << QStringLiteral("/");
     args << QStringLiteral("--clearenv") << QStringLiteral("--setenv") << QStringLiteral("PATH")
@@ -308,6 +387,11 @@ QStringList BubblewrapSandbox::commandLine() const
     args << QStringLiteral("--chdir") << m_policy.workspaceInside << QStringLiteral("--")
          << QString::fromLatin1(kInitInside) << QStringLiteral("--control")
          << QString::number(SupervisorLink::kControlFd);
+    if (m_proxy) {
+        args << QStringLiteral("--proxy-socket")
+             << QString::fromLatin1(kNetworkInside) + QStringLiteral("/proxy.sock")
+             << QStringLiteral("--proxy-port") << QString::number(kProxyPort);
+    }
     return args;
 }
 

@@ -4,6 +4,7 @@
 #include "sandbox/sandboxpolicy.h"
 
 #include <QMutex>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -11,15 +12,18 @@ namespace tandem::sandbox {
 
 class CgroupSet;
 class DeniedPathGuard;
+class EgressProxy;
 class SupervisorLink;
 
 // The default backend. start() builds one bubblewrap sandbox for the session and keeps it
 // warm: every namespace unshared (no network, its own pids), the system read-only, a private
 // size-capped /tmp and home, the workspace the only writable host path with .git and the
 // other denied paths read-only, a clean environment, a new session, no capabilities, a
-// non-root uid and a seccomp filter. Inside, a small supervisor starts each command with a
-// fork, in a cgroup of its own, so a command costs about a millisecond and a timeout kills
-// everything it started. stop() destroys the sandbox; so does Tandem's exit.
+// non-root uid and a seccomp filter. When the policy allows hosts, Tandem's egress proxy is the
+// only way out: the supervisor serves it inside as http://127.0.0.1:3128. Inside, a small
+// supervisor starts each command with a fork, in a cgroup of its own, so a command costs about a
+// millisecond and a timeout kills everything it started. stop() destroys the sandbox; so does
+// Tandem's exit.
 class BubblewrapSandbox : public Sandbox
 {
 public:
@@ -49,6 +53,8 @@ private:
     QStringList workspaceBinds() const;
     QStringList commandEnvironment() const;
     base::Status prepareCgroups();
+    base::Status startProxy();
+    QStringList networkBinds() const;
     void recordStart() const;
     void recordGuardNotes(long long id, const QStringList &notes) const;
 
@@ -59,6 +65,8 @@ private:
     std::unique_ptr<CgroupSet> m_cgroups;
     std::unique_ptr<DeniedPathGuard> m_guard;
     std::unique_ptr<SupervisorLink> m_link;
+    std::unique_ptr<QTemporaryDir> m_networkDir; // holds the proxy's socket, bound inside
+    std::unique_ptr<EgressProxy> m_proxy;
     long long m_nextId = 1;
 };
 

@@ -1,4 +1,5 @@
 #include "sandbox/bubblewrapsandbox.h"
+#include "standinserver.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -82,6 +83,8 @@ private slots:
     void createdDeniedPathsAreRemoved();
     void replacedDeniedPathsAreRestored();
     void stopKillsEverything();
+    void allowedHostIsReachedThroughTheProxy();
+    void unresolvableAllowedHostFailsAtStart();
 
 private:
     sandbox::SandboxPolicy policyWith(const std::function<void(sandbox::ResourceLimits &)> &edit);
@@ -569,6 +572,52 @@ void tst_BubblewrapSandbox::stopKillsEverything()
     m_sandbox->stop();
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234.3")), 2000);
     QVERIFY(!m_sandbox->exec(shell(QStringLiteral("true")), {}).has_value());
+}
+
+void tst_BubblewrapSandbox::allowedHostIsReachedThroughTheProxy()
+{
+    StandInServer allowed(StandInServer::Mode::Http);
+    StandInServer other(StandInServer::Mode::Http);
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    policy.allowedHosts = {QStringLiteral("127.0.0.1:%1").arg(allowed.port())};
+    sandbox::BubblewrapSandbox box(policy);
+    std::vector<std::string> decisions;
+    box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
+        if (kind == "network_request")
+            decisions.push_back(fields.dump());
+    });
+    QVERIFY(box.start().has_value());
+
+    // The allowed stand-in answers through the proxy; the other port on the same loopback is
+    // refused by the proxy (403) and, without it, unreachable from the sandbox's own loopback.
+    const QString script =
+        QStringLiteral("echo \"allowed=$(curl -s -m 5 http://127.0.0.1:%1/)\"; "
+                       "echo \"other=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "
+                       "http://127.0.0.1:%2/)\"; "
+                       "curl -s -m 5 --noproxy '*' http://127.0.0.1:%2/; echo \"direct=$?\"")
+            .arg(allowed.port())
+            .arg(other.port());
+    auto result = box.exec(shell(script), {});
+    QVERIFY(result.has_value());
+    const QByteArray out = result->stdoutData;
+    QVERIFY2(out.contains("allowed=hello from stand-in"), out);
+    QVERIFY2(out.contains("other=403"), out);
+    QVERIFY2(out.contains("direct=") && !out.contains("direct=0"), out);
+    QCOMPARE(other.connections(), 0);
+    QVERIFY(decisions.size() >= 2);
+}
+
+void tst_BubblewrapSandbox::unresolvableAllowedHostFailsAtStart()
+{
+    sandbox::SandboxPolicy policy;
+    policy.workspace = m_workspace->path();
+    policy.allowedHosts = {QStringLiteral("no-such-host.invalid")};
+    sandbox::BubblewrapSandbox box(policy);
+    auto started = box.start();
+    QVERIFY(!started.has_value());
+    QVERIFY2(started.error().message.contains(QStringLiteral("does not resolve")),
+             qPrintable(started.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_BubblewrapSandbox)
