@@ -3,9 +3,9 @@
 #include "datadirectory.h"
 
 #include "audit/auditlog.h"
-#include "sandbox/bubblewrapsandbox.h"
 #include "sandbox/policyfilereader.h"
 #include "sandbox/policyresolver.h"
+#include "sandbox/sandboxfactory.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -86,11 +86,6 @@ int SandboxCommand::exec(const CommandLine &line)
         return fail({"sandbox_workspace",
                      QStringLiteral("The workspace %1 is not a folder.").arg(workspace)});
     }
-    if (!line.backend.isEmpty() && line.backend != QLatin1String("bubblewrap")) {
-        return fail(
-            {"sandbox_backend",
-             QStringLiteral("Unknown sandbox backend \"%1\": use bubblewrap.").arg(line.backend)});
-    }
 
     auto resolved = resolvePolicy(workspace, line.sandboxConfig);
     if (!resolved)
@@ -105,7 +100,10 @@ int SandboxCommand::exec(const CommandLine &line)
         return fail(opened.error());
     const std::string session = QUuid::createUuid().toString(QUuid::WithoutBraces).toStdString();
 
-    sandbox::BubblewrapSandbox box(policy);
+    auto created = sandbox::SandboxFactory::create(line.backend, policy);
+    if (!created)
+        return fail(created.error());
+    sandbox::Sandbox &box = **created;
     box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
         fields["session"] = session;
         audit.record(kind, std::move(fields));

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "sandbox/sandbox.h"
+#include "sandbox/sandboxpolicy.h"
+
+#include <memory>
+
+namespace tandem::sandbox {
+
+// Makes the sandbox a session asked for by name: "bubblewrap" (the default, local, fastest) or
+// "container" (Docker or Podman through the Engine API; DOCKER_HOST picks the engine).
+class SandboxFactory
+{
+public:
+    static QStringList backends();
+
+    // An unknown name is an error that lists the ones there are.
+    static base::Result<std::unique_ptr<Sandbox>> create(const QString &backend,
+                                                         SandboxPolicy policy);
+};
+
+} // namespace tandem::sandbox
