@@ -20,6 +20,9 @@ struct Options
     QCommandLineOption push{QStringLiteral("push"),
                             QStringLiteral("Push the review branch to this remote."),
                             QStringLiteral("REMOTE")};
+    QCommandLineOption sandbox{QStringLiteral("sandbox"),
+                               QStringLiteral("bubblewrap (default) or container."),
+                               QStringLiteral("NAME")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
                             QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
@@ -90,6 +93,7 @@ QString CommandLine::helpText()
         "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
         "      Without --repo it works on a copy of the bundled demo repository.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
+        "             [--sandbox NAME]\n"
         "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
         "      workspace of its own on a review branch tandem/<task>, lets the model read,\n"
         "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
@@ -114,6 +118,11 @@ QString CommandLine::helpText()
         "  --push REMOTE    Push the review branch to this remote of the repository. The\n"
         "                   credential comes from TANDEM_GIT_TOKEN (user TANDEM_GIT_USERNAME)\n"
         "                   or your git credential helper, and never enters the sandbox.\n"
+        "  --sandbox NAME   Where commands run: bubblewrap (the default: local, starts in\n"
+        "                   milliseconds) or container (Docker or Podman through the Engine\n"
+        "                   API; DOCKER_HOST picks the engine). Both follow your\n"
+        "                   $XDG_CONFIG_HOME/tandem/sandbox.json and the repository's\n"
+        "                   .tandem/sandbox.json.\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
@@ -139,8 +148,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
 
     Options options;
     QCommandLineParser parser;
-    parser.addOptions(
-        {options.repo, options.task, options.model, options.push, options.help, options.version});
+    parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
+                       options.help, options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -154,6 +163,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.task = parser.value(options.task).trimmed();
     line.model = parser.value(options.model);
     line.pushRemote = parser.value(options.push);
+    line.backend = parser.value(options.sandbox);
 
     if (!parser.positionalArguments().isEmpty()) {
         line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")

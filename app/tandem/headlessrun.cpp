@@ -109,6 +109,7 @@ int HeadlessRun::exec(const CommandLine &line)
     options.source = line.repo;
     options.task = line.task;
     options.pushRemote = line.pushRemote;
+    options.sandboxBackend = line.backend;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
     agent::ReviewTask task((*model)->client(), audit, options);

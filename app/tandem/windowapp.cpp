@@ -56,6 +56,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     options.task = QStringLiteral("session %1")
                        .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
+    options.sandboxBackend = line.backend;
     options.commitWhenDone = false;
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)

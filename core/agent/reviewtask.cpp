@@ -1,8 +1,8 @@
 #include "agent/reviewtask.h"
 
 #include "audit/auditlog.h"
-#include "sandbox/bubblewrapsandbox.h"
 #include "sandbox/policyresolver.h"
+#include "sandbox/sandboxfactory.h"
 #include "tools/bashtool.h"
 #include "tools/texteditortool.h"
 #include "vcs/reviewworkspace.h"
@@ -86,8 +86,9 @@ void ReviewTask::cancel()
 base::Status ReviewTask::prepare()
 {
     // Fail before anything is created when the sandbox cannot run at all.
-    if (auto installed = sandbox::BubblewrapSandbox::checkInstalled(); !installed)
-        return installed;
+    if (auto available = sandbox::SandboxFactory::checkAvailable(m_options.sandboxBackend);
+        !available)
+        return available;
 
     emit stepChanged(QStringLiteral("Preparing a workspace from %1").arg(m_options.source));
     auto workspace =
@@ -139,7 +140,10 @@ base::Status ReviewTask::checkWorkspace()
         return std::unexpected(resolved.error());
     recordPolicy(*resolved);
 
-    m_sandbox = std::make_unique<sandbox::BubblewrapSandbox>(resolved->policy);
+    auto created = sandbox::SandboxFactory::create(m_options.sandboxBackend, resolved->policy);
+    if (!created)
+        return std::unexpected(created.error());
+    m_sandbox = std::move(*created);
     m_sandbox->setEventSink([this](const std::string &kind, nlohmann::json fields) {
         fields["session"] = m_session;
         m_audit.record(kind, std::move(fields));

@@ -32,6 +32,7 @@ struct ReviewTaskOptions
     QString pushRemote; // empty: commit only
     bool commitWhenDone = true; // false: a chat on the workspace, committed by hand
     QString workspacesRoot;
+    QString sandboxBackend; // empty: bubblewrap; see sandbox::SandboxFactory
     AgentConfig agent;
 };
 

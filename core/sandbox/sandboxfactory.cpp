@@ -10,6 +10,21 @@ QStringList SandboxFactory::backends()
     return {QStringLiteral("bubblewrap"), QStringLiteral("container")};
 }
 
+base::Status SandboxFactory::checkAvailable(const QString &backend)
+{
+    if (backend.isEmpty() || backend == QLatin1String("bubblewrap"))
+        return BubblewrapSandbox::checkInstalled();
+    if (backend != QLatin1String("container")) {
+        if (auto unknown = create(backend, {}); !unknown)
+            return std::unexpected(unknown.error());
+    }
+
+    auto endpoint = EngineEndpoint::fromEnvironment();
+    if (!endpoint)
+        return std::unexpected(endpoint.error());
+    return DockerEngine(*endpoint).ping();
+}
+
 base::Result<std::unique_ptr<Sandbox>> SandboxFactory::create(const QString &backend,
                                                               SandboxPolicy policy)
 {

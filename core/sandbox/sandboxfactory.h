@@ -14,6 +14,10 @@ class SandboxFactory
 public:
     static QStringList backends();
 
+    // Whether the backend can run here at all (bwrap installed, an engine answering), so a
+    // session fails before it creates anything; the error says what to install or start.
+    static base::Status checkAvailable(const QString &backend);
+
     // An unknown name is an error that lists the ones there are.
     static base::Result<std::unique_ptr<Sandbox>> create(const QString &backend,
                                                          SandboxPolicy policy);
