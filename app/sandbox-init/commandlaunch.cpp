@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -72,6 +73,10 @@ std::vector<char *> pointers(std::vector<std::string> &strings)
 
     if (!spec.workingDirectory.empty() && ::chdir(spec.workingDirectory.c_str()) < 0)
         failChild(reportFd, "chdir");
+
+    // Nothing of ours beyond the three standard streams: not the cgroup files, not the pipes
+    // of other commands. The report pipe is close-on-exec and survives until the exec.
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 
     ::execvpe(argv[0], argv, envp);
     failChild(reportFd, "exec");

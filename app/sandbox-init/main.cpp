@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fcntl.h>
 #include <memory>
 #include <string>
 #include <thread>
@@ -40,11 +41,19 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
+    // Commands must not inherit the control socket: through it they could speak for us.
+    if (control >= 0)
+        ::fcntl(control, F_SETFD, FD_CLOEXEC);
     if (control < 0) {
         std::fputs("tandem-sandbox-init: started by Tandem inside its sandbox, not by hand\n",
                    stderr);
         return 2;
     }
+
+    // Before any thread exists: a thread with SIGCHLD unblocked would take the signal (and
+    // drop it) instead of the supervisor's signalfd, and exited commands would never be
+    // reported.
+    tandem::sandboxinit::Supervisor::blockChildSignals();
 
     // Programs inside reach Tandem's proxy on loopback; the forwarder carries each connection
     // to the proxy's socket, on a thread of its own beside the supervisor.

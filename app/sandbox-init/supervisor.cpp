@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <csignal>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,6 +16,8 @@ namespace tandem::sandboxinit {
 namespace wire = tandem::sandbox::wire;
 
 namespace {
+
+constexpr int kReapEveryMs = 1000;
 
 void closeAll(const std::vector<int> &fds)
 {
@@ -50,20 +53,34 @@ Supervisor::Supervisor(int controlSocket)
     : m_control(controlSocket)
 {}
 
-int Supervisor::run()
+void Supervisor::blockChildSignals()
 {
     sigset_t childSignals;
     sigemptyset(&childSignals);
     sigaddset(&childSignals, SIGCHLD);
-    ::sigprocmask(SIG_BLOCK, &childSignals, nullptr);
+    ::pthread_sigmask(SIG_BLOCK, &childSignals, nullptr);
+}
+
+int Supervisor::run()
+{
+    blockChildSignals();
+    sigset_t childSignals;
+    sigemptyset(&childSignals);
+    sigaddset(&childSignals, SIGCHLD);
     m_childSignals = ::signalfd(-1, &childSignals, SFD_CLOEXEC | SFD_NONBLOCK);
     ::signal(SIGPIPE, SIG_IGN);
 
     reply({{"op", "ready"}});
     for (;;) {
         pollfd fds[2] = {{m_control, POLLIN, 0}, {m_childSignals, POLLIN, 0}};
-        if (::poll(fds, 2, -1) < 0 && errno != EINTR)
+        // The timeout is a safety net: a missed signal costs a second, never a hang.
+        const int ready = ::poll(fds, 2, kReapEveryMs);
+        if (ready < 0 && errno != EINTR)
             break;
+        if (ready == 0) {
+            reapChildren();
+            continue;
+        }
         if (fds[1].revents) {
             signalfd_siginfo info;
             while (::read(m_childSignals, &info, sizeof(info)) > 0) {

@@ -19,6 +19,10 @@ public:
     // Serves until the control socket closes; returns the process exit status.
     int run();
 
+    // SIGCHLD reaches the supervisor through a signalfd only if every thread blocks it: call
+    // this before starting any thread.
+    static void blockChildSignals();
+
 private:
     bool handleRequest();
     void startCommand(const nlohmann::json &request, const std::vector<int> &fds);

@@ -39,6 +39,10 @@ const char *const kEtcFiles[] = {
     "/etc/python3.11",   "/etc/bash.bashrc",     "/etc/inputrc",    "/etc/profile",
 };
 
+// Kernel settings under /proc that stay read-only inside.
+const char *const kReadOnlyProc[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
+                                     "/proc/fs",  "/proc/acpi",          "/proc/scsi"};
+
 const char *const kMergedUsrLinks[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
 
 // The supervisor ships beside tandem (bin/ in a build, libexec/tandem when installed); tests
@@ -372,8 +376,16 @@ QStringList BubblewrapSandbox::commandLine() const
                      QString::number(kSeccompFd)};
 
     args << systemBinds();
-    args << QStringLiteral("--proc") << QStringLiteral("/proc") << QStringLiteral("--dev")
-         << QStringLiteral("/dev");
+    args << QStringLiteral("--proc") << QStringLiteral("/proc");
+    // The sandbox's user is the host's own user: the kernel checks writes to these by uid,
+    // not capability, so left writable they would let a command change the host's sysctls
+    // (kernel.core_pattern runs a program as that user on the next crash).
+    for (const char *path : kReadOnlyProc) {
+        if (QFileInfo::exists(QString::fromLatin1(path)))
+            args << QStringLiteral("--ro-bind") << QString::fromLatin1(path)
+                 << QString::fromLatin1(path);
+    }
+    args << QStringLiteral("--dev") << QStringLiteral("/dev");
     if (m_policy.limits.diskBytes > 0)
         args << QStringLiteral("--size") << QString::number(m_policy.limits.diskBytes);
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")

@@ -207,6 +207,8 @@ void SupervisedCommand::watchLimits(const base::CancelToken &cancel)
 
 void SupervisedCommand::killEverything(LimitHit reason)
 {
+    qCInfo(lcSandbox, "command %lld: killing its processes (%s) at %lld ms", m_id,
+           Sandbox::limitName(reason), m_clock.elapsed());
     if (m_limit == LimitHit::None)
         m_limit = reason;
     m_killedAt = m_clock.elapsed();

@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -49,8 +50,14 @@ int spawn(const QStringList &argv, const std::vector<SupervisorLink::Inherited> 
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, errors, 2);
-    for (const auto &fd : inherited)
+    int highest = 2;
+    for (const auto &fd : inherited) {
         posix_spawn_file_actions_adddup2(&actions, fd.fd, fd.number);
+        highest = std::max(highest, fd.number);
+    }
+    // Whatever else Tandem has open without close-on-exec (a library's descriptor, one
+    // inherited from its own parent) stays outside: bwrap would hand it to the sandbox.
+    posix_spawn_file_actions_addclosefrom_np(&actions, highest + 1);
 
     posix_spawnattr_t attributes;
     posix_spawnattr_init(&attributes);

@@ -599,7 +599,7 @@ void tst_BubblewrapSandbox::allowedHostIsReachedThroughTheProxy()
             .arg(allowed.port())
             .arg(other.port());
     auto result = box.exec(shell(script), {});
-    QVERIFY(result.has_value());
+    QVERIFY2(result.has_value(), result ? "" : qPrintable(result.error().message));
     const QByteArray out = result->stdoutData;
     QVERIFY2(out.contains("allowed=hello from stand-in"), out);
     QVERIFY2(out.contains("other=403"), out);
