@@ -129,12 +129,12 @@ def tiocsti(ctx):
     escape_file = os.path.join(ctx.root, f"ESCAPED_VIA_TIOCSTI-{ctx.mark}")
     ws = ctx.workspace()
     argv = ctx.write_probe(ws, TIOCSTI_PROBE, {"escape_file": escape_file})
-    out_file = os.path.join(ctx.root, "tiocsti.json")
-    line = shlex.join(ctx.command(argv, ws)) + f" > {out_file} 2>&1"
+    out, err, code = (os.path.join(ctx.root, f"tiocsti.{n}") for n in ("out", "err", "code"))
+    line = shlex.join(ctx.command(argv, ws)) + f" > {out} 2> {err}; echo $? > {code}"
     shown = run_in_terminal(ctx, line)
     time.sleep(0.3)
-    with open(out_file) as f:
-        result = ctx.accept(f.read(), 0)
+    with open(out) as o, open(err) as e, open(code) as c:
+        result = ctx.accept(o.read(), int(c.read().strip() or -1), e.read())
     if os.path.exists(escape_file):
         raise Escaped(f"a command pushed into the terminal ran on the host: {escape_file} "
                       f"exists.\nTerminal:\n{shown[-2000:]}\n{result.describe()}")
@@ -1731,9 +1731,10 @@ else:
 '''
 
 
-def proxy_attack(ctx, body, what, args=None):
+def proxy_attack(ctx, body, what, args=None, legitimate=()):
     """Runs a proxy attack with the allowed host in the policy, after checking that the allowed
-    host is reachable; judges the stand-in's log: only the control request may reach it."""
+    host is reachable; judges the stand-in's log: only the control request, and requests whose
+    path carries one of the `legitimate` words, may reach it."""
     allow = ctx.allowed_hosts()
     config = ctx.policy(allow=allow)
     everything = dict(args or {}, allowed=allow[0], denied=f"exfil-{ctx.mark}.test",
@@ -1751,7 +1752,8 @@ def proxy_attack(ctx, body, what, args=None):
         raise Unmet(f"the allowed host {allow[0]} is not reachable through the proxy, so "
                     f"refusals prove nothing:\n{result.describe()}")
     ctx.require_blocked(result, what)
-    others = [r for r in requests if r not in control]
+    others = [r for r in requests if r not in control
+              and not any(f"/{word}-{ctx.mark}" in r["path"] for word in legitimate)]
     if others:
         raise Escaped(f"{what}: the allowed host's server received requests it must not:\n  "
                       + "\n  ".join(str(r) for r in others))
@@ -1796,7 +1798,7 @@ try:
     say("BLOCKED pipelined request sent; the host's listeners judge it")
 except OSError as e:
     say("BLOCKED pipelined request -", e)
-''', "Host header")
+''', "Host header", legitimate=("first",))
 
 
 @attack("proxy_connect_denied", "CONNECT to denied names (with a secret in the name, so that "
@@ -1848,9 +1850,8 @@ def proxy_name_confusion(ctx):
 name = ALLOWED.split(":")[0]
 for target in [f"{name}.{DENIED}:443", f"{DENIED}.{name}:443", f"evil{name}:443",
                f"{name}:443@{DENIED}:443", f"{name}%00.{DENIED}:443", f"{name}\t.{DENIED}:443",
-               f"{name}:80:{TCP}", f"{DENIED}#{name}:443", f"{name}..:443",
-               f"{name}:80 HTTP/1.1\r\nHost: 127.0.0.1:{TCP}\r\nX:"]:
-    shown = target.replace("\r\n", "|").replace("\t", "\\t")
+               f"{name}:80:{TCP}", f"{DENIED}#{name}:443", f"{name}..:443"]:
+    shown = target.replace("\t", "\\t")
     refused("CONNECT " + shown, f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n",
             tunnelled("confused"))
 ''', "name confusion")

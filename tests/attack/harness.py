@@ -742,6 +742,9 @@ class Context:
         result = Result([], code, stdout, stderr, 0.0, 0)
         self.results.append(result)
         self._check_no_secret(result)
+        if code == 125:
+            raise Broken(f"the sandbox itself failed, so the attack was not tried: "
+                         f"{stderr.strip()}")
         if result.json is None:
             raise Broken(f"tandem printed no JSON result: {result.describe()}")
         return result
@@ -854,6 +857,13 @@ class Context:
     # -- teardown -----------------------------------------------------------------------------
 
     def close(self):
+        # An attack that worked may have left processes behind: they carry this attack's
+        # marker, so they are ours to end.
+        for pid in self.leftover_processes():
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
         for fn in reversed(self._cleanups):
             try:
                 fn()

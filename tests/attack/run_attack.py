@@ -5,9 +5,12 @@
     run_attack.py --list [--backend container]
 
 Each attack runs in a mount namespace of its own (so that it can plant files over /root, /home
-and /etc/resolv.conf without touching the machine's), and unless --host-network is given, in a
-network namespace of its own too: only loopback exists there, the DNS stub can take port 53,
-and nothing any attack sends can leave the machine, even with a protection removed.
+and /etc/resolv.conf without touching the machine's; the resolver there is the suite's DNS stub
+on 127.0.0.1). Against bubblewrap it runs in a network namespace of its own too: only loopback
+exists there, the DNS stub and the allowed host's stand-in can take ports 53 and 80, and
+nothing any attack sends can leave the machine, even with a protection removed. Against the
+container backend it stays in the host's network namespace (--host-network), where the
+engine's containers are, so that the listeners are where a leak would arrive.
 
 Exit status: 0 the attack failed (good), 1 it worked or left the host changed, 77 it does not
 apply here (CTest's skip), 2 the test itself broke.
@@ -38,7 +41,8 @@ def parse_arguments():
     parser.add_argument("--describe", action="store_true",
                         help="print name, technique and protection of every attack")
     parser.add_argument("--host-network", action="store_true",
-                        help="stay in the host's network namespace (for an engine on TCP)")
+                        help="stay in the host's network namespace (the default for the "
+                             "container backend)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("name", nargs="?")
     return parser.parse_args()
@@ -97,6 +101,8 @@ def main():
         print(f"SKIP: {attack.name} does not apply to the {arguments.backend} backend")
         return harness.SKIP_CODE
 
+    if arguments.backend == "container":
+        arguments.host_network = True
     if os.environ.get(ISOLATED_FLAG) != "1":
         if os.geteuid() != 0:
             print("run_attack.py: needs root (namespaces, mounts and the pids cgroup)")
