@@ -193,7 +193,8 @@ def udp(server, port, name):
     family = socket.AF_INET6 if ":" in server else socket.AF_INET
     with socket.socket(family, socket.SOCK_DGRAM) as s:
         s.settimeout(1.0)
-        s.sendto(query(name), (server, port))
+        s.connect((server, port))  # connected, so that an unreachable port is reported at once
+        s.send(query(name))
         return s.recv(512)[:4]
 
 def tcp(server, port, name):
@@ -776,6 +777,23 @@ def dbus_session(ctx):
     ctx.require_silent(path, abstract)
 
 
+def stop_x_server(server, number):
+    """Ends our Xvfb so that it removes its lock file; removes the lock if it did not."""
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=5)
+    lock = f"/tmp/.X{number}-lock"
+    try:
+        with open(lock) as f:
+            if f.read().strip() == str(server.pid):
+                os.unlink(lock)
+    except OSError:
+        pass
+
+
 def free_display():
     for number in range(90, 140):
         if not os.path.exists(f"/tmp/.X{number}-lock") and \
@@ -801,8 +819,7 @@ def x11_display(ctx):
         if server.poll() is not None or time.monotonic() > deadline:
             raise Broken(f"Xvfb :{number} did not start")
         time.sleep(0.05)
-    ctx.on_cleanup(lambda: os.path.exists(f"/tmp/.X{number}-lock") and server.poll() is not None
-                   and os.unlink(f"/tmp/.X{number}-lock"))
+    ctx.on_cleanup(lambda: stop_x_server(server, number))
     # The X11 connection set-up, little-endian, protocol 11.0, no authorisation.
     hello = "l\0\x0b\0\0\0\0\0\0\0\0\0"
     ws = ctx.workspace()
@@ -1578,8 +1595,11 @@ for path in ["/sys/class/dmi/id/product_uuid", "/sys/class/dmi/id/product_serial
 group = [l.split(":", 2)[2] for l in read_text("/proc/self/cgroup").splitlines()
          if ":pids:" in l]
 say("CGROUP", group)
-targets = ["/sys/fs/cgroup/pids" + g + "/pids.max" for g in group]
-targets += ["/sys/fs/cgroup/pids" + g + "/cgroup.procs" for g in group]
+# Inside a cgroup namespace the group reads "/"; the host's name for it is under tandem/.
+import glob
+groups = ["/sys/fs/cgroup/pids" + g.rstrip("/") for g in group]
+groups += glob.glob("/sys/fs/cgroup/pids/tandem/*")
+targets = [g + "/pids.max" for g in groups] + [g + "/cgroup.procs" for g in groups]
 targets += ["/sys/fs/cgroup/pids/release_agent", "/sys/fs/cgroup/memory/release_agent",
             "/sys/kernel/uevent_helper"]
 for path in targets:

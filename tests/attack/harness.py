@@ -437,11 +437,15 @@ def say(*parts):
     print(*parts, flush=True)
 
 def attempt(what, fn):
-    """Tries one step of the attack; ESCAPED if it worked, BLOCKED (and why) if not."""
+    """Tries one step of the attack; ESCAPED if it worked, BLOCKED (and why) if the system
+    refused. Any other exception is a bug in the probe, never a pass."""
     try:
         result = fn()
-    except Exception as e:
+    except (OSError, subprocess.SubprocessError) as e:
         say("BLOCKED", what, "-", type(e).__name__, str(e)[:200])
+        return None
+    except Exception as e:
+        say("PROBE-ERROR", what, "-", type(e).__name__, str(e)[:200])
         return None
     say("ESCAPED", what, "-", repr(result)[:300])
     return result
@@ -481,6 +485,7 @@ class Context:
         self._recorders = []
         self._host_pids = []
         self._tandem_pids = []
+        self._untidy_pids = []  # killed on purpose: their empty cgroups are not held against them
         self._workspaces = []
         self.results = []
         self._plant_home()
@@ -693,8 +698,7 @@ class Context:
         line = self.command(argv, workspace, timeout, config)
         process = subprocess.Popen(line, env=self.env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        if tidy:
-            self._tandem_pids.append(process.pid)
+        (self._tandem_pids if tidy else self._untidy_pids).append(process.pid)
         self._host_pids.append(process)
         return process
 
@@ -760,6 +764,10 @@ class Context:
 
     def require_blocked(self, result, what):
         """Every step the probe tried must have been blocked."""
+        errors = result.lines("PROBE-ERROR")
+        if errors:
+            raise Broken(f"{what}: the probe itself failed, so these steps were not tried:\n  "
+                         + "\n  ".join(errors))
         escapes = result.escapes()
         if escapes:
             listing = "\n  ".join(escapes)
@@ -845,13 +853,13 @@ class Context:
             found += [os.path.join(place, n) for n in names if self.mark in n]
         return found
 
-    def _leftover_cgroups(self):
+    def _leftover_cgroups(self, pids=None):
         parent = "/sys/fs/cgroup/pids/tandem"
         try:
             names = os.listdir(parent)
         except OSError:
             return []
-        prefixes = tuple(f"{pid}-" for pid in self._tandem_pids)
+        prefixes = tuple(f"{pid}-" for pid in (self._tandem_pids if pids is None else pids))
         return [os.path.join(parent, n) for n in names if prefixes and n.startswith(prefixes)]
 
     # -- teardown -----------------------------------------------------------------------------
@@ -862,6 +870,15 @@ class Context:
         for pid in self.leftover_processes():
             try:
                 os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        for path in self._marked_files():
+            if os.path.isfile(path) or os.path.islink(path):
+                os.unlink(path)
+        # Judged already: what the product left is removed so that runs do not pile up.
+        for group in self._leftover_cgroups(self._tandem_pids + self._untidy_pids):
+            try:
+                os.rmdir(group)  # only an empty cgroup can be removed
             except OSError:
                 pass
         for fn in reversed(self._cleanups):
