@@ -1571,7 +1571,8 @@ for path in ARGS["paths"]:
 
 @attack("proc_sys_writes", "open kernel settings for writing: core_pattern and modprobe "
         "(run as root on the host), sysrq-trigger, drop_caches, hostname",
-        "bwrap's read-only /proc/sys and /proc/sysrq-trigger; no capabilities")
+        "/proc/sys bound read-only (bwrap covers only sysrq-trigger here) and a sandbox user "
+        "that is not host root: sysctl writes are checked by uid, not by capability")
 def proc_sys_writes(ctx):
     watched = ["/proc/sys/kernel/core_pattern", "/proc/sys/kernel/modprobe",
                "/proc/sys/kernel/hostname"]
