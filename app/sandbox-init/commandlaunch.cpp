@@ -28,11 +28,12 @@ struct LaunchFailure
     _exit(127);
 }
 
-void setLimit(int resource, long long value)
+// `grace` above the soft limit for the hard one: SIGXCPU first, so the kill can be told apart.
+void setLimit(int resource, long long value, long long grace = 0)
 {
     if (value <= 0)
         return;
-    const rlimit limit{static_cast<rlim_t>(value), static_cast<rlim_t>(value)};
+    const rlimit limit{static_cast<rlim_t>(value), static_cast<rlim_t>(value + grace)};
     ::setrlimit(resource, &limit);
 }
 
@@ -62,7 +63,7 @@ std::vector<char *> pointers(std::vector<std::string> &strings)
     if (::setsid() < 0)
         failChild(reportFd, "setsid");
 
-    setLimit(RLIMIT_CPU, spec.cpuSeconds);
+    setLimit(RLIMIT_CPU, spec.cpuSeconds, 1);
     setLimit(RLIMIT_FSIZE, spec.fileSizeBytes);
     setLimit(RLIMIT_CORE, 0);
 

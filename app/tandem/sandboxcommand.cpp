@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <cstdio>
 
 namespace tandem::app {
@@ -33,6 +34,34 @@ nlohmann::json toJson(const sandbox::ExecResult &result)
             {"stdout_truncated", result.stdoutTruncated},
             {"stderr_truncated", result.stderrTruncated}};
 }
+
+// Raised from a signal handler: a lock-free atomic store, nothing else.
+const base::CancelToken *g_cancel = nullptr;
+
+void onTerminate(int)
+{
+    if (g_cancel)
+        g_cancel->cancel();
+}
+
+// Ctrl-C or a kill ends the command the normal way: its processes die, the sandbox and its
+// cgroups are removed, and the audit log says so.
+class TerminationGuard
+{
+public:
+    explicit TerminationGuard(const base::CancelToken &cancel)
+    {
+        g_cancel = &cancel;
+        for (int signal : {SIGINT, SIGTERM, SIGHUP})
+            std::signal(signal, onTerminate);
+    }
+    ~TerminationGuard()
+    {
+        for (int signal : {SIGINT, SIGTERM, SIGHUP})
+            std::signal(signal, SIG_DFL);
+        g_cancel = nullptr;
+    }
+};
 
 // The shell's convention: a command killed by signal N exits 128 + N.
 int exitStatus(const sandbox::ExecResult &result)
@@ -116,7 +145,9 @@ int SandboxCommand::exec(const CommandLine &line)
     request.timeout = line.timeoutSeconds > 0 ? std::chrono::seconds(line.timeoutSeconds)
                                               : policy.limits.wallTime;
     request.outputCap = policy.limits.outputBytes;
-    auto result = box.exec(request, base::CancelToken());
+    const base::CancelToken cancel;
+    const TerminationGuard guard(cancel);
+    auto result = box.exec(request, cancel);
     box.stop();
     if (!result)
         return fail(result.error());

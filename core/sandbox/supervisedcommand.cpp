@@ -196,13 +196,17 @@ void SupervisedCommand::watchLimits(const base::CancelToken &cancel)
         return;
     m_lastWatch = m_clock.elapsed();
     const ResourceLimits &limits = m_context.policy.limits;
-    const qint64 cpuLimitNs = qint64(limits.cpuTime.count()) * 1'000'000'000;
-    if (m_group && cpuLimitNs > 0 && m_group->cpuNanoseconds() > cpuLimitNs) {
+    if (m_group && cpuLimitNs() > 0 && m_group->cpuNanoseconds() > cpuLimitNs()) {
         killEverything(LimitHit::CpuTime);
     } else if (limits.diskBytes > 0
                && m_freeAtStart - freeBytes(m_context.policy.workspace) > limits.diskBytes) {
         killEverything(LimitHit::Disk);
     }
+}
+
+qint64 SupervisedCommand::cpuLimitNs() const
+{
+    return qint64(m_context.policy.limits.cpuTime.count()) * 1'000'000'000;
 }
 
 void SupervisedCommand::killEverything(LimitHit reason)
@@ -253,6 +257,9 @@ ExecResult SupervisedCommand::collect() const
             result.limitHit = LimitHit::CpuTime;
         else if (diedOf(SIGXFSZ))
             result.limitHit = LimitHit::Disk;
+        else if (m_signal == SIGKILL && m_group && cpuLimitNs() > 0
+                 && m_group->cpuNanoseconds() >= cpuLimitNs())
+            result.limitHit = LimitHit::CpuTime; // the hard RLIMIT_CPU, after an ignored SIGXCPU
         else if (m_group && m_group->oomKills() > 0)
             result.limitHit = LimitHit::Memory;
         else if (m_group && m_group->processLimitHits() > 0)

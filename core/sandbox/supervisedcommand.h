@@ -41,6 +41,7 @@ private:
     void watchLimits(const base::CancelToken &cancel);
     void killEverything(LimitHit reason);
     bool finished() const;
+    qint64 cpuLimitNs() const;
     ExecResult collect() const;
 
     Context m_context;
