@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the benchmarks in tests/bench on a quiet machine.
+# The sandbox benchmark measures a trivial command every way Tandem can run it, side by side:
+# a private Podman service (with the sandbox image) is started for the container variants and
+# `podman run`, and stopped again by its pid.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packaging/build.sh
+service_dir=build/bench-podman
+tests/support/podman_service.py start --dir "$service_dir" \
+    --image-cache build/sandbox-image/rootfs.tar
+trap 'tests/support/podman_service.py stop --dir "$service_dir"' EXIT
+
+set -a
+# shellcheck disable=SC1091
+. "$service_dir/service.env"
+set +a
+DOCKER_HOST=$TANDEM_PODMAN_SOCKET build/bench/bench_sandbox
