@@ -273,12 +273,16 @@ void BubblewrapSandbox::stop()
     QMutexLocker lock(&m_mutex);
     if (!m_link)
         return;
+    // Killing the supervisor ends its pid namespace, and with it every process inside; where
+    // there are no cgroups, it does the same itself when told to stop.
+    if (m_cgroups)
+        m_cgroups->killAll();
     m_link->shutDown();
     m_link.reset();
     m_proxy.reset();
     m_networkDir.reset();
     record("sandbox_stop", {{"backend", "bubblewrap"}});
-    m_cgroups.reset(); // kills anything left and removes the groups
+    m_cgroups.reset(); // removes the groups
 }
 
 QStringList BubblewrapSandbox::systemBinds() const

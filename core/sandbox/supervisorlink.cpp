@@ -14,6 +14,7 @@
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace tandem::sandbox {
@@ -198,23 +199,28 @@ void SupervisorLink::shutDown()
     ::close(m_control);
     m_control = -1;
 
-    // The supervisor kills everything inside and leaves, and bwrap with it.
-    QElapsedTimer clock;
-    clock.start();
-    int status = 0;
-    while (::waitpid(m_pid, &status, WNOHANG) == 0) {
-        if (clock.elapsed() > 2000) {
-            qCWarning(lcSandbox, "the sandbox did not stop in 2 s; killing it");
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-            break;
-        }
-        ::usleep(1000);
-    }
-    if (const QByteArray errors = drainErrors(); !errors.isEmpty())
-        qCInfo(lcSandbox, "bwrap said: %s", errors.constData());
-    ::close(m_errors);
+    // The supervisor kills everything inside and leaves, and bwrap with it, within a
+    // millisecond or two. Nobody needs to wait for that: a thread collects bwrap, and kills
+    // it should it linger.
+    const int pid = m_pid;
+    const int errors = m_errors;
     m_pid = -1;
+    m_errors = -1;
+    std::thread([pid, errors] {
+        QElapsedTimer clock;
+        clock.start();
+        int status = 0;
+        while (::waitpid(pid, &status, WNOHANG) == 0) {
+            if (clock.elapsed() > 2000) {
+                qCWarning(lcSandbox, "the sandbox did not stop in 2 s; killing it");
+                ::kill(pid, SIGKILL);
+                ::waitpid(pid, &status, 0);
+                break;
+            }
+            ::usleep(500);
+        }
+        ::close(errors);
+    }).detach();
 }
 
 } // namespace tandem::sandbox
