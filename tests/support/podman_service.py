@@ -22,9 +22,11 @@ container in the store and ends the services by the pids it recorded. Every wait
 """
 
 import argparse
+import hashlib
 import http.client
 import os
 import pathlib
+import shutil
 import signal
 import socket
 import subprocess
@@ -88,15 +90,19 @@ def free_port():
 
 def paths(directory):
     d = pathlib.Path(directory).resolve()
+    # Podman refuses a run root longer than 50 characters, and a Unix socket's path may not
+    # pass 107: both live under a short folder named for the long one.
+    short = pathlib.Path("/tmp") / ("tandem-podman-" + hashlib.sha1(bytes(d)).hexdigest()[:12])
     return {
         "dir": d,
+        "short": short,
         "root": d / "root",
-        "runroot": d / "runroot",
+        "runroot": short / "runroot",
         "conf": d / "containers.conf",
         "env": d / "service.env",
         "pids": d / "service.pids",
         "log": d / "service.log",
-        "socket": d / "podman.sock",
+        "socket": short / "podman.sock",
     }
 
 
@@ -137,8 +143,13 @@ def start_service(p, url, log):
 def start(args):
     p = paths(args.dir)
     stop(args, quiet=True)
+    # A store made with another run root cannot be opened with this one: start it afresh.
+    marker = p["dir"] / "runroot.path"
+    if p["root"].exists() and (not marker.exists() or marker.read_text() != str(p["runroot"])):
+        shutil.rmtree(p["root"], ignore_errors=True)
     for key in ("root", "runroot"):
         p[key].mkdir(parents=True, exist_ok=True)
+    marker.write_text(str(p["runroot"]))
     (p["dir"] / "tmp").mkdir(exist_ok=True)
     (p["dir"] / "networks").mkdir(exist_ok=True)
     p["conf"].write_text(CONTAINERS_CONF.format(dir=p["dir"]))
