@@ -3,6 +3,7 @@
 #include "sandbox/cgroupset.h"
 #include "sandbox/deniedpathguard.h"
 #include "sandbox/egressproxy.h"
+#include "sandbox/etcsnapshot.h"
 #include "sandbox/seccompfilter.h"
 #include "sandbox/supervisedcommand.h"
 #include "sandbox/supervisorlink.h"
@@ -23,21 +24,12 @@ Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 namespace {
 
 constexpr char kSandboxHome[] = "/tmp/home";
-constexpr char kSandboxUid[] = "1000";
 constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kNetworkInside[] = "/run/tandem/net";
 constexpr char kProxyUrl[] = "http://127.0.0.1:3128";
 constexpr int kProxyPort = 3128;
 constexpr int kSeccompFd = 4;
 constexpr int kFirstJoinFd = 5;
-
-// Files of /etc that programs need to start and that hold nothing of the user's.
-const char *const kEtcFiles[] = {
-    "/etc/alternatives", "/etc/ld.so.cache",     "/etc/ld.so.conf", "/etc/ld.so.conf.d",
-    "/etc/localtime",    "/etc/nsswitch.conf",   "/etc/passwd",     "/etc/group",
-    "/etc/ssl",          "/etc/ca-certificates", "/etc/mime.types", "/etc/python3",
-    "/etc/python3.11",   "/etc/bash.bashrc",     "/etc/inputrc",    "/etc/profile",
-};
 
 // Kernel settings under /proc that stay read-only inside.
 const char *const kReadOnlyProc[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus",
@@ -233,6 +225,11 @@ base::Status BubblewrapSandbox::start()
             QStringLiteral("The workspace %1 does not exist.").arg(m_policy.workspace));
     }
 
+    auto etc = EtcSnapshot::path();
+    if (!etc)
+        return std::unexpected(etc.error());
+    m_etc = *etc;
+
     m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, allDeniedPaths(m_policy));
     prepareCgroups();
     if (auto proxy = startProxy(); !proxy) {
@@ -276,7 +273,7 @@ void BubblewrapSandbox::stop()
     // Killing the supervisor ends its pid namespace, and with it every process inside; where
     // there are no cgroups, it does the same itself when told to stop.
     if (m_cgroups)
-        m_cgroups->killAll();
+        m_cgroups->signalAll();
     m_link->shutDown();
     m_link.reset();
     m_proxy.reset();
@@ -297,11 +294,7 @@ QStringList BubblewrapSandbox::systemBinds() const
             args << QStringLiteral("--ro-bind") << info.filePath() << info.filePath();
     }
 
-    for (const char *file : kEtcFiles) {
-        if (QFileInfo::exists(QString::fromLatin1(file)))
-            args << QStringLiteral("--ro-bind") << QString::fromLatin1(file)
-                 << QString::fromLatin1(file);
-    }
+    args << QStringLiteral("--ro-bind") << m_etc << QStringLiteral("/etc");
 
     for (const QString &path : m_policy.readOnlyPaths)
         args << QStringLiteral("--ro-bind") << path << path;
@@ -369,9 +362,9 @@ QStringList BubblewrapSandbox::commandLine() const
                      QStringLiteral("--new-session"),
                      QStringLiteral("--as-pid-1"),
                      QStringLiteral("--uid"),
-                     QString::fromLatin1(kSandboxUid),
+                     QString::number(EtcSnapshot::kSandboxUid),
                      QStringLiteral("--gid"),
-                     QString::fromLatin1(kSandboxUid),
+                     QString::number(EtcSnapshot::kSandboxUid),
                      QStringLiteral("--cap-drop"),
                      QStringLiteral("ALL"),
                      QStringLiteral("--hostname"),

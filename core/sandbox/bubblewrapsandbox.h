@@ -61,6 +61,7 @@ private:
     SandboxPolicy m_policy;
     QString m_bwrap;
     QString m_init;
+    QString m_etc;
     QMutex m_mutex;
     std::unique_ptr<CgroupSet> m_cgroups;
     std::unique_ptr<DeniedPathGuard> m_guard;

@@ -55,6 +55,19 @@ bool processAlive(qint64 pid)
     return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
+// Sends SIGKILL to every process a cgroup.procs file lists; false when it lists none.
+bool killListed(const QString &procsFile)
+{
+    bool any = false;
+    for (const QByteArray &pid : readValue(procsFile).split('\n')) {
+        if (pid.toInt() > 0) {
+            ::kill(pid.toInt(), SIGKILL);
+            any = true;
+        }
+    }
+    return any;
+}
+
 bool removeTree(const QString &path)
 {
     const QDir dir(path);
@@ -132,10 +145,10 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
 
 CgroupSet::~CgroupSet()
 {
-    killAll();
-
-    // The kernel may take a few milliseconds to release a group whose last process just died.
-    // Nothing is left in it, so the caller need not wait for that: a thread of its own retries.
+    // One kill, without waiting: when the supervisor of a whole sandbox dies, the kernel takes
+    // a few milliseconds to tear its namespaces down, and nobody needs to wait for that. The
+    // groups are removed as soon as they are empty, by a thread of their own.
+    signalAll();
     QStringList busy;
     for (const QString &path : std::as_const(m_directories)) {
         if (!QDir().rmdir(path) && QFileInfo::exists(path))
@@ -143,13 +156,17 @@ CgroupSet::~CgroupSet()
     }
     if (busy.isEmpty())
         return;
-    std::thread([busy] {
+
+    const QString pids = directory(kPids) + QStringLiteral("/cgroup.procs");
+    std::thread([busy, pids] {
         for (const QString &path : busy) {
             bool removed = false;
-            for (int attempt = 0; attempt < 1000 && !removed; ++attempt) {
+            for (int attempt = 0; attempt < 2000 && !removed; ++attempt) {
                 removed = QDir().rmdir(path) || !QFileInfo::exists(path);
-                if (!removed)
+                if (!removed) {
+                    killListed(pids);
                     std::this_thread::sleep_for(std::chrono::milliseconds(1));
+                }
             }
             if (!removed)
                 qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
@@ -241,22 +258,19 @@ void CgroupSet::setFrozen(bool frozen)
     }
 }
 
+bool CgroupSet::signalAll()
+{
+    return killListed(directory(kPids) + QStringLiteral("/cgroup.procs"));
+}
+
 void CgroupSet::killAll()
 {
-    // Frozen, nothing can fork between our reading the list and the kill reaching it.
     if (isEmpty())
         return;
     for (int round = 0; round < 200; ++round) {
+        // Frozen, nothing can fork between our reading the list and the kill reaching it.
         setFrozen(true);
-        const QList<QByteArray> pids =
-            readValue(directory(kPids) + QStringLiteral("/cgroup.procs")).split('\n');
-        bool any = false;
-        for (const QByteArray &pid : pids) {
-            if (pid.toInt() > 0) {
-                ::kill(pid.toInt(), SIGKILL);
-                any = true;
-            }
-        }
+        const bool any = signalAll();
         setFrozen(false);
         if (!any)
             return;

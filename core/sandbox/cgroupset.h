@@ -42,6 +42,9 @@ public:
 
     // Kills every process in the group and waits until the kernel has let go of them.
     void killAll();
+    // One SIGKILL to every process in the group, unfrozen and without waiting (for a group
+    // that does not fork); false if there were none.
+    bool signalAll();
 
 private:
     explicit CgroupSet(QStringList directories);
