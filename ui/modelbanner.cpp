@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QVBoxLayout>
 
 namespace tandem::ui {
 
@@ -45,11 +46,21 @@ ModelBanner::ModelBanner(const WindowInfo &info, QWidget *parent)
     workspace->setFullText(tr("Workspace: %1").arg(QDir::toNativeSeparators(info.workspace)));
     workspace->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
 
+    // Where the agent's commands run, and what they may do there, always in view.
+    auto *sandbox = new ElidedLabel(Qt::ElideRight, this);
+    sandbox->setObjectName(QStringLiteral("sandboxLabel"));
+    sandbox->setFullText(info.sandbox.isEmpty() ? QString() : tr("Sandbox: %1").arg(info.sandbox));
+    sandbox->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    auto *where = new QVBoxLayout;
+    where->setSpacing(2);
+    where->addWidget(workspace);
+    where->addWidget(sandbox);
+
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(14, 8, 14, 8);
     layout->setSpacing(24);
     layout->addWidget(model, 3);
-    layout->addWidget(workspace, 2);
+    layout->addLayout(where, 2);
 }
 
 } // namespace tandem::ui

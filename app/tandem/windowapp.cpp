@@ -66,6 +66,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.modelLabel = (*model)->label();
     info.demoModel = (*model)->isDemo();
     info.workspace = session.workspace();
+    info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
     window.show();
     return app.exec();

@@ -139,6 +139,10 @@ base::Status ReviewTask::checkWorkspace()
     if (!resolved)
         return std::unexpected(resolved.error());
     recordPolicy(*resolved);
+    m_sandboxSummary = QStringLiteral("%1 · %2").arg(m_options.sandboxBackend.isEmpty()
+                                                         ? QStringLiteral("bubblewrap")
+                                                         : m_options.sandboxBackend,
+                                                     resolved->policy.summary());
 
     auto created = sandbox::SandboxFactory::create(m_options.sandboxBackend, resolved->policy);
     if (!created)

@@ -80,6 +80,8 @@ public:
 
     AgentLoop *loop() const { return m_loop.get(); }
     QString workspace() const;
+    // Which sandbox the session's commands run in and under what rules, for the window.
+    QString sandboxSummary() const { return m_sandboxSummary; }
 
 signals:
     void stepChanged(const QString &description);
@@ -95,6 +97,7 @@ private:
     audit::AuditLog &m_audit;
     ReviewTaskOptions m_options;
     std::string m_session; // ties the audit lines of one sandbox together
+    QString m_sandboxSummary;
     std::unique_ptr<vcs::ReviewWorkspace> m_workspace;
     std::unique_ptr<sandbox::Sandbox> m_sandbox;
     std::unique_ptr<tools::ToolRegistry> m_tools;

@@ -26,4 +26,34 @@ QStringList SandboxPolicy::defaultDeniedPaths()
     };
 }
 
+namespace {
+
+QString bytes(qint64 value)
+{
+    if (value >= (qint64(1) << 30) && value % (qint64(1) << 30) == 0)
+        return QStringLiteral("%1 GiB").arg(value >> 30);
+    if (value >= (qint64(1) << 20))
+        return QStringLiteral("%1 MiB").arg(value >> 20);
+    return QStringLiteral("%1 bytes").arg(value);
+}
+
+} // namespace
+
+QString SandboxPolicy::summary() const
+{
+    QStringList parts;
+    parts << (allowedHosts.isEmpty()
+                  ? QStringLiteral("no network")
+                  : QStringLiteral("network: %1").arg(allowedHosts.join(QStringLiteral(", "))));
+    if (limits.memoryBytes > 0)
+        parts << QStringLiteral("memory %1").arg(bytes(limits.memoryBytes));
+    if (limits.processes > 0)
+        parts << QStringLiteral("%1 processes").arg(limits.processes);
+    if (limits.diskBytes > 0)
+        parts << QStringLiteral("disk %1").arg(bytes(limits.diskBytes));
+    if (limits.wallTime.count() > 0)
+        parts << QStringLiteral("%1 s a command").arg(limits.wallTime.count() / 1000);
+    return parts.join(QStringLiteral(" · "));
+}
+
 } // namespace tandem::sandbox

@@ -46,6 +46,10 @@ struct SandboxPolicy
     // The workspace paths every policy denies, whatever the files say.
     static QStringList defaultDeniedPaths();
 
+    // One line for people: the network and the main limits, e.g. "no network · memory 4 GiB
+    // · 512 processes · 120 s a command".
+    QString summary() const;
+
     friend bool operator==(const SandboxPolicy &, const SandboxPolicy &) = default;
 };
 

@@ -162,6 +162,11 @@ void TestMainWindow::bannerNamesTheDemoModel()
     const auto *workspace = m_window->findChild<QLabel *>(QStringLiteral("workspaceLabel"));
     QVERIFY(workspace);
     QVERIFY(workspace->toolTip().contains(m_workspace.path()));
+
+    const auto *sandbox = m_window->findChild<QLabel *>(QStringLiteral("sandboxLabel"));
+    QVERIFY(sandbox);
+    QVERIFY(sandbox->isVisible());
+    QVERIFY(sandbox->toolTip().contains(QStringLiteral("no network")));
 }
 
 void TestMainWindow::webViewWaitsForTheFirstArtifact()
@@ -275,7 +280,8 @@ void TestMainWindow::openWindow()
     m_window.reset();
     m_loop = std::make_unique<agent::AgentLoop>(*m_client, m_tools, nullptr, agent::AgentConfig{});
 
-    const ui::WindowInfo info{m_client->describe(), true, m_workspace.path()};
+    const ui::WindowInfo info{m_client->describe(), true, m_workspace.path(),
+                              QStringLiteral("bubblewrap · no network · memory 4 GiB")};
     m_window = std::make_unique<ui::MainWindow>(*m_loop, info);
     m_window->resize(1440, 900);
     m_window->show();
