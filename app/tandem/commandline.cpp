@@ -67,6 +67,9 @@ void parseSandboxRun(const QStringList &arguments, CommandLine &line)
     }
 
     line.workspace = parser.value(options.workspace);
+    line.workspaceGiven = parser.isSet(options.workspace);
+    if (parser.isSet(options.config) && parser.value(options.config).trimmed().isEmpty())
+        line.error = QStringLiteral("--config needs a file.");
     line.backend = parser.value(options.backend);
     line.sandboxConfig = parser.value(options.config);
     line.json = parser.isSet(options.json);

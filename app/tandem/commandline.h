@@ -22,6 +22,7 @@ struct CommandLine
 
     // `tandem sandbox run`
     QString workspace;
+    bool workspaceGiven = false;
     QString backend;
     QString sandboxConfig;
     int timeoutSeconds = 0;

@@ -108,6 +108,8 @@ int fail(const base::Error &error)
 
 int SandboxCommand::exec(const CommandLine &line)
 {
+    if (line.workspaceGiven && line.workspace.trimmed().isEmpty())
+        return fail({"sandbox_workspace", QStringLiteral("--workspace needs a folder.")});
     const QString workspace =
         QFileInfo(line.workspace.isEmpty() ? QDir::currentPath() : line.workspace)
             .absoluteFilePath();

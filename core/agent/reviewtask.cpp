@@ -226,6 +226,12 @@ base::Result<ReviewOutcome> ReviewTask::execute()
     auto tests = runTests();
     if (!tests)
         return std::unexpected(tests.error());
+    if (m_cancel.isCancelled()) {
+        return base::fail("cancelled",
+                          QStringLiteral("Stopped by the user while the tests ran; nothing was "
+                                         "committed, %1.")
+                              .arg(kept));
+    }
     if (!tests->command.isEmpty()) {
         outcome.tests = *tests;
         if (!tests->passed) {

@@ -8,6 +8,10 @@
 #include <QLoggingCategory>
 #include <QMutexLocker>
 
+#include <algorithm>
+#include <cerrno>
+#include <sys/file.h>
+
 namespace tandem::audit {
 
 Q_LOGGING_CATEGORY(lcAudit, "tandem.audit", QtWarningMsg)
@@ -24,16 +28,45 @@ QByteArray hashLine(const QByteArray &line)
     return QCryptographicHash::hash(line, QCryptographicHash::Sha256).toHex();
 }
 
+// The file's last non-empty line, read backwards from its end in chunks: a long log costs
+// what its last line costs.
 QByteArray lastLineOf(QFile &file)
 {
-    QByteArray last;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        if (!line.isEmpty())
-            last = line;
+    constexpr qint64 kChunk = 64 * 1024;
+    QByteArray tail;
+    qint64 position = file.size();
+    while (position > 0) {
+        const qint64 start = std::max<qint64>(0, position - kChunk);
+        file.seek(start);
+        tail.prepend(file.read(position - start));
+        position = start;
+
+        const QByteArray trimmed = tail.trimmed();
+        const qsizetype newline = trimmed.lastIndexOf('\n');
+        if (newline >= 0)
+            return trimmed.mid(newline + 1).trimmed();
     }
-    return last;
+    return tail.trimmed();
 }
+
+// Holds an exclusive lock on an open file for its lifetime: other Tandem processes writing
+// the same log (the window and a `tandem run`, say) wait their turn, so the chain stays whole.
+class FileLock
+{
+public:
+    explicit FileLock(int fd)
+        : m_fd(fd)
+    {
+        while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+        }
+    }
+    ~FileLock() { ::flock(m_fd, LOCK_UN); }
+    FileLock(const FileLock &) = delete;
+    FileLock &operator=(const FileLock &) = delete;
+
+private:
+    int m_fd;
+};
 
 } // namespace
 
@@ -67,26 +100,38 @@ base::Status AuditLog::record(const std::string &kind, json fields)
     if (m_lastHash.isEmpty())
         return base::fail("audit_closed", QStringLiteral("The audit log is not open."));
 
+    QFile file(m_path);
+    if (!file.open(QIODevice::ReadWrite | QIODevice::Append)) {
+        qCWarning(lcAudit, "cannot append to %s", qPrintable(m_path));
+        return base::fail("audit_unwritable",
+                          QStringLiteral("Cannot append to the audit log %1.").arg(m_path));
+    }
+
+    // Another process may have written since we last did: the chain continues from the line
+    // that is last now, read under the lock.
+    const FileLock fileLock(file.handle());
+    const QByteArray last = lastLineOf(file);
+    const json lastEntry = json::parse(last.toStdString(), nullptr, false);
+    const long long sequence = lastEntry.is_object() ? lastEntry.value("seq", 0LL) : 0;
+
     json entry = {
-        {"seq", ++m_sequence},
+        {"seq", sequence + 1},
         {"time", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString()},
         {"kind", kind},
-        {"prev", m_lastHash.toStdString()}};
+        {"prev", (last.isEmpty() ? kGenesis : hashLine(last)).toStdString()}};
     for (auto &[key, value] : fields.items())
         entry[key] = std::move(value);
 
     // Invalid UTF-8 from a tool's output must not make the line unwritable.
     const QByteArray line =
         QByteArray::fromStdString(entry.dump(-1, ' ', false, json::error_handler_t::replace));
-
-    QFile file(m_path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Append)
-        || file.write(line + '\n') != line.size() + 1) {
+    if (file.write(line + '\n') != line.size() + 1 || !file.flush()) {
         qCWarning(lcAudit, "cannot append to %s", qPrintable(m_path));
         return base::fail("audit_unwritable",
                           QStringLiteral("Cannot append to the audit log %1.").arg(m_path));
     }
     m_lastHash = hashLine(line);
+    m_sequence = sequence + 1;
     return {};
 }
 

@@ -55,6 +55,17 @@ QString findInit()
     return {};
 }
 
+// /tmp is memory: its pages count against the sandbox's memory limit, so a /tmp as large as
+// that limit would let one full folder make the kernel kill the supervisor itself.
+qint64 tmpSize(const ResourceLimits &limits)
+{
+    if (limits.memoryBytes <= 0)
+        return limits.diskBytes;
+    if (limits.diskBytes <= 0)
+        return limits.memoryBytes / 2;
+    return std::min(limits.diskBytes, limits.memoryBytes / 2);
+}
+
 QStringList allDeniedPaths(const SandboxPolicy &policy)
 {
     QStringList paths = SandboxPolicy::defaultDeniedPaths();
@@ -383,8 +394,8 @@ QStringList BubblewrapSandbox::commandLine() const
                  << QString::fromLatin1(path);
     }
     args << QStringLiteral("--dev") << QStringLiteral("/dev");
-    if (m_policy.limits.diskBytes > 0)
-        args << QStringLiteral("--size") << QString::number(m_policy.limits.diskBytes);
+    if (const qint64 size = tmpSize(m_policy.limits); size > 0)
+        args << QStringLiteral("--size") << QString::number(size);
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")
          << QString::fromLatin1(kSandboxHome);
     args << workspaceBinds();

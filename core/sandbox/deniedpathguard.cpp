@@ -16,6 +16,7 @@ Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 namespace {
 
 constexpr qint64 kMaxKeptBytes = 1 << 20;
+constexpr int kMaxWalkedEntries = 200'000;
 
 // Removes a file, a link or a whole folder without following any link inside it.
 void removeWithoutFollowing(const QString &path)
@@ -56,6 +57,33 @@ DeniedPathGuard::DeniedPathGuard(QString workspace, const QStringList &paths)
 {
     for (const QString &relative : paths)
         m_entries.push_back(snapshot(relative));
+    m_nestedAtStart = nestedTraps();
+}
+
+// Every .git and .envrc below the workspace's top level, without following links or going
+// into .git folders and node_modules, and within a bound so a huge tree costs little.
+QStringList DeniedPathGuard::nestedTraps() const
+{
+    QStringList found;
+    QStringList pending{QString()};
+    int visited = 0;
+    while (!pending.isEmpty() && visited < kMaxWalkedEntries) {
+        const QString relative = pending.takeLast();
+        const QDir dir(m_workspace + QLatin1Char('/') + relative);
+        const auto names = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System
+                                         | QDir::NoDotAndDotDot | QDir::NoSymLinks);
+        for (const QString &name : names) {
+            ++visited;
+            const QString child = relative.isEmpty() ? name : relative + QLatin1Char('/') + name;
+            const bool trap = name == QLatin1String(".git") || name == QLatin1String(".envrc");
+            if (trap && !relative.isEmpty())
+                found << child;
+            if (!trap && name != QLatin1String("node_modules")
+                && QFileInfo(dir.filePath(name)).isDir())
+                pending << child;
+        }
+    }
+    return found;
 }
 
 DeniedPathGuard::Entry DeniedPathGuard::snapshot(const QString &relative) const
@@ -144,6 +172,15 @@ QStringList DeniedPathGuard::enforce()
         if (unchanged(before, now))
             continue;
         notes << restore(before, now);
+    }
+
+    for (const QString &trap : nestedTraps()) {
+        if (m_nestedAtStart.contains(trap))
+            continue;
+        removeWithoutFollowing(m_workspace + QLatin1Char('/') + trap);
+        notes << QStringLiteral("removed %1: commands in the sandbox may not create it, since "
+                                "it would run on your machine later")
+                     .arg(trap);
     }
     return notes;
 }

@@ -12,7 +12,8 @@ namespace tandem::sandbox {
 // when the sandbox started. Those that exist are bound read-only inside, but a command can
 // still create one that was missing, or rename a parent folder away and put its own file in
 // the old place. After every command the guard removes what appeared and puts back what was
-// replaced, never following a symlink, and says what it did.
+// replaced, never following a symlink, and says what it did. A .git or .envrc created in a
+// subfolder goes too: git and direnv honour them there just as well.
 class DeniedPathGuard
 {
 public:
@@ -44,11 +45,13 @@ private:
     };
 
     Entry snapshot(const QString &relative) const;
+    QStringList nestedTraps() const;
     bool unchanged(const Entry &before, const Entry &now) const;
     QString restore(const Entry &before, const Entry &now);
 
     QString m_workspace;
     std::vector<Entry> m_entries;
+    QStringList m_nestedAtStart; // .git and .envrc below the top level that were already there
 };
 
 } // namespace tandem::sandbox

@@ -190,6 +190,9 @@ base::Result<HostAllowlist::Host> HostAllowlist::parseHost(QString host, bool wi
         const QString address = canonicalIPv6(bracketed ? host.mid(1, host.size() - 2) : host);
         if (address.isEmpty())
             return invalid("not an IPv6 address");
+        // "Any address" is no host: a connection to it reaches this machine's own services.
+        if (address == QLatin1String("::"))
+            return invalid("[::] means this machine, not a host");
         return Host{Kind::IPv6, address};
     }
 
@@ -208,6 +211,8 @@ base::Result<HostAllowlist::Host> HostAllowlist::parseHost(QString host, bool wi
     if (looksNumeric(host)) {
         if (kind == Kind::Subdomains || !isDottedQuad(host))
             return invalid("write an IPv4 address as four decimal numbers, like 127.0.0.1");
+        if (host.startsWith(QLatin1String("0.")))
+            return invalid("0.x.x.x means this machine, not a host");
         return Host{Kind::IPv4, host};
     }
 

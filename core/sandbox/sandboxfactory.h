@@ -18,7 +18,12 @@ public:
     // session fails before it creates anything; the error says what to install or start.
     static base::Status checkAvailable(const QString &backend);
 
-    // An unknown name is an error that lists the ones there are.
+    // Refuses a workspace that is not a project folder: empty, the root, the home folder or
+    // one that holds it, or a system folder.
+    static base::Status checkWorkspace(const QString &workspace);
+
+    // An unknown name is an error that lists the ones there are. The policy's workspace is
+    // checked first.
     static base::Result<std::unique_ptr<Sandbox>> create(const QString &backend,
                                                          SandboxPolicy policy);
 };

@@ -145,6 +145,12 @@ base::Result<int> SeccompFilter::compile()
     }
     if (const int rc = addArgumentRules(filter.get()); rc < 0)
         return std::unexpected(failure("argument rules", rc));
+    // Preallocating claims disk space without writing it, faster than the disk limit is
+    // watched; refused as unsupported, programs fall back to writing, which is watched.
+    if (const int rc =
+            seccomp_rule_add(filter.get(), SCMP_ACT_ERRNO(EOPNOTSUPP), SCMP_SYS(fallocate), 0);
+        rc < 0)
+        return std::unexpected(failure("fallocate", rc));
 
     const int fd = memfd_create("tandem-seccomp", MFD_CLOEXEC);
     if (fd < 0)

@@ -21,8 +21,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 
 namespace {
 
-constexpr int kPollMs = 20;
-constexpr qint64 kWatchEveryMs = 50;
+constexpr int kPollMs = 10;
+constexpr qint64 kWatchEveryMs = 10;
 // After the command's processes are dead their pipes close at once; this only bounds a
 // machine without cgroups, where a child outside our reach might hold one.
 constexpr qint64 kDrainGraceMs = 300;
@@ -191,7 +191,7 @@ void SupervisedCommand::watchLimits(const base::CancelToken &cancel)
         return;
     }
 
-    // Cheap, but not free: the cgroup and the filesystem are read a few times a second.
+    // Cheap (a statvfs and a cgroup file), but not free: a hundred times a second at most.
     if (m_clock.elapsed() - m_lastWatch < kWatchEveryMs)
         return;
     m_lastWatch = m_clock.elapsed();

@@ -18,6 +18,7 @@ private slots:
     void tamperingIsFound_data();
     void tamperingIsFound();
     void concurrentWritersKeepTheChain();
+    void twoLogsOnOneFileKeepTheChain();
 
 private:
     QString writeLog(QTemporaryDir &dir, int lines);
@@ -117,6 +118,29 @@ void tst_AuditLog::concurrentWritersKeepTheChain()
     for (auto &writer : writers)
         writer.join();
     QVERIFY(audit::AuditLog::verify(path).has_value());
+}
+
+// Two processes (the window and a `tandem run`) each hold a log on the same file: every line
+// must follow the one really before it, not the one its own writer wrote last.
+void tst_AuditLog::twoLogsOnOneFileKeepTheChain()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("audit.jsonl"));
+    audit::AuditLog window(path);
+    audit::AuditLog headless(path);
+    QVERIFY(window.open().has_value());
+    QVERIFY(headless.open().has_value());
+
+    std::thread other([&headless] {
+        for (int i = 0; i < 100; ++i)
+            headless.record("sandbox_exec", {{"n", i}});
+    });
+    for (int i = 0; i < 100; ++i)
+        window.record("tool_call", {{"n", i}});
+    other.join();
+
+    auto verified = audit::AuditLog::verify(path);
+    QVERIFY2(verified.has_value(), verified ? "" : qPrintable(verified.error().message));
 }
 
 QTEST_GUILESS_MAIN(tst_AuditLog)

