@@ -278,7 +278,7 @@ base::Status ReviewTask::commitAndPush(ReviewOutcome &outcome)
     const QString testSummary =
         outcome.tests ? outcome.tests->summary() : QStringLiteral("No test command was found.");
     outcome.pullRequest = vcs::makePullRequest(m_options.task, m_workspace->diffStat(), testSummary,
-                                               outcome.agent.finalText);
+                                               outcome.agent.finalText, m_workspace->branchName());
 
     emit stepChanged(QStringLiteral("Committing on %1").arg(outcome.branch));
     auto commit = m_workspace->commitAll(outcome.pullRequest.title + QStringLiteral("\n\n")
