@@ -35,11 +35,13 @@ nlohmann::json toJson(const sandbox::ExecResult &result)
             {"stderr_truncated", result.stderrTruncated}};
 }
 
-// Raised from a signal handler: a lock-free atomic store, nothing else.
+// Raised from a signal handler: lock-free atomic stores, nothing else.
 const base::CancelToken *g_cancel = nullptr;
+volatile std::sig_atomic_t g_signal = 0;
 
-void onTerminate(int)
+void onTerminate(int signal)
 {
+    g_signal = signal;
     if (g_cancel)
         g_cancel->cancel();
 }
@@ -62,6 +64,22 @@ public:
         g_cancel = nullptr;
     }
 };
+
+// Without --json the output is the command's own; what Tandem did to it goes to stderr, so a
+// timeout or a cut never passes for the command's doing.
+void reportEnding(const sandbox::ExecResult &result, const sandbox::SandboxPolicy &policy)
+{
+    if (result.limitHit != sandbox::LimitHit::None) {
+        std::fprintf(stderr, "tandem: the command was stopped by its %s limit\n",
+                     sandbox::Sandbox::limitName(result.limitHit));
+    }
+    if (result.stdoutTruncated || result.stderrTruncated) {
+        std::fprintf(stderr,
+                     "tandem: the output passed the %lld-byte cap; its middle was left out "
+                     "(raise limits.output in your sandbox.json)\n",
+                     static_cast<long long>(policy.limits.outputBytes));
+    }
+}
 
 // The shell's convention: a command killed by signal N exits 128 + N.
 int exitStatus(const sandbox::ExecResult &result)
@@ -160,7 +178,10 @@ int SandboxCommand::exec(const CommandLine &line)
     } else {
         std::fwrite(result->stdoutData.constData(), 1, result->stdoutData.size(), stdout);
         std::fwrite(result->stderrData.constData(), 1, result->stderrData.size(), stderr);
+        reportEnding(*result, policy);
     }
+    if (g_signal != 0)
+        return 128 + g_signal; // as if the signal had reached the command itself
     return exitStatus(*result);
 }
 
