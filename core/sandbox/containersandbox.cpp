@@ -1,6 +1,8 @@
 #include "sandbox/containersandbox.h"
 
+#include "sandbox/initbinary.h"
 #include "sandbox/outputsink.h"
+#include "sandbox/sandboxnetwork.h"
 #include "sandbox/streamdemuxer.h"
 
 #include <QDir>
@@ -33,7 +35,9 @@ void keepOutput(const OutputSink &out, const OutputSink &err, ExecResult &result
 }
 
 constexpr char kUser[] = "1000:1000";
+constexpr unsigned kUserId = 1000;
 constexpr char kHome[] = "/tmp/home";
+constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kHostLabel[] = "org.tandem.host";
 constexpr char kPidLabel[] = "org.tandem.pid";
 constexpr char kSessionLabel[] = "org.tandem.session";
@@ -42,8 +46,9 @@ constexpr int kSigKillExit = 128 + SIGKILL;
 constexpr std::chrono::milliseconds kHelperTimeout{3'000};
 constexpr std::chrono::milliseconds kEngineSlack{30'000};
 
-// The first process of a warm container: it makes the home folder, then idles and reaps the
-// orphans that commands leave, so that killed processes never pile up as zombies.
+// The first process of a warm container on a remote engine, which cannot be given Tandem's own:
+// it makes the home folder, then idles and reaps the orphans that commands leave, so that killed
+// processes never pile up as zombies.
 const QStringList kIdleInit = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
                                QStringLiteral("mkdir -p \"$HOME\"; trap 'exit 0' TERM; "
                                               "while :; do sleep 86400 & wait $!; done")};
@@ -98,8 +103,11 @@ ContainerSandbox::~ContainerSandbox()
 QString ContainerSandbox::describe() const
 {
     const QString where = m_engine ? m_engine->endpoint().url() : QStringLiteral("engine");
-    return QStringLiteral("container %1 on %2 (workspace %3, no network%4)")
-        .arg(m_options.image, where, m_policy.workspace,
+    const QString network = m_policy.allowedHosts.isEmpty()
+                                ? QStringLiteral("no network")
+                                : m_policy.allowedHosts.join(QStringLiteral(", "));
+    return QStringLiteral("container %1 on %2 (workspace %3, %4%5)")
+        .arg(m_options.image, where, m_policy.workspace, network,
              m_options.cold ? QStringLiteral(", cold") : QString());
 }
 
@@ -132,12 +140,17 @@ int ContainerSandbox::removeLeftovers(const DockerEngine &engine)
 
 nlohmann::json ContainerSandbox::environment() const
 {
-    // Nothing of Tandem's own environment goes in: only these, always the same.
-    return toJson({QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
-                   QStringLiteral("HOME=") + QString::fromLatin1(kHome),
-                   QStringLiteral("TMPDIR=/tmp"), QStringLiteral("LANG=C.UTF-8"),
-                   QStringLiteral("TERM=dumb"), QStringLiteral("USER=tandem"),
-                   QStringLiteral("PYTHONDONTWRITEBYTECODE=1")});
+    // Nothing of Tandem's own environment goes in: only these, always the same, and the proxy.
+    QStringList variables{QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+                          QStringLiteral("HOME=") + QString::fromLatin1(kHome),
+                          QStringLiteral("TMPDIR=/tmp"),
+                          QStringLiteral("LANG=C.UTF-8"),
+                          QStringLiteral("TERM=dumb"),
+                          QStringLiteral("USER=tandem"),
+                          QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    if (m_network)
+        variables << m_network->environment();
+    return toJson(variables);
 }
 
 nlohmann::json ContainerSandbox::mounts() const
@@ -174,7 +187,32 @@ nlohmann::json ContainerSandbox::mounts() const
     for (const QString &path : m_policy.readWritePaths)
         list.push_back(
             {{"Type", "bind"}, {"Source", path.toStdString()}, {"Target", path.toStdString()}});
+
+    list.push_back({{"Type", "bind"},
+                    {"Source", m_init.toStdString()},
+                    {"Target", kInitInside},
+                    {"ReadOnly", true}});
+    if (m_network && m_network->isOn())
+        list.push_back({{"Type", "bind"},
+                        {"Source", m_network->hostFolder().toStdString()},
+                        {"Target", SandboxNetwork::kInside},
+                        {"ReadOnly", true}});
     return list;
+}
+
+QStringList ContainerSandbox::firstProcess(const QStringList &command) const
+{
+    // A remote engine cannot see Tandem's init (and has no proxy to forward to): a shell idles
+    // there, or the command itself runs first.
+    if (m_init.isEmpty())
+        return command.isEmpty() ? kIdleInit : command;
+
+    QStringList init{QString::fromLatin1(kInitInside), QStringLiteral("--forward-only")};
+    if (m_network)
+        init << m_network->forwarderArguments();
+    if (!command.isEmpty())
+        init << QStringLiteral("--") << command;
+    return init;
 }
 
 nlohmann::json ContainerSandbox::hostConfig() const
@@ -212,7 +250,7 @@ nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) con
 {
     return {
         {"Image", m_options.image.toStdString()},
-        {"Cmd", toJson(command)},
+        {"Cmd", toJson(firstProcess(command))},
         {"Entrypoint", nlohmann::json::array()},
         {"User", kUser},
         {"WorkingDir", m_policy.workspaceInside.toStdString()},
@@ -280,6 +318,37 @@ base::Status ContainerSandbox::startContainer(const QString &id)
     return {};
 }
 
+// On a local engine the container's first process is Tandem's own init, bound in from the host:
+// it reaps orphans and, when hosts are allowed, forwards 127.0.0.1:3128 to the egress proxy,
+// whose socket is bound in too. A remote engine can be given neither.
+base::Status ContainerSandbox::prepareNetwork()
+{
+    m_init.clear();
+    if (m_engine->endpoint().isRemote()) {
+        if (m_policy.allowedHosts.isEmpty())
+            return {};
+        return base::fail("sandbox_remote_network",
+                          QStringLiteral("The container engine at %1 is remote and cannot reach "
+                                         "Tandem's network proxy: allow no hosts (network.allow) "
+                                         "or use a local engine (DOCKER_HOST=unix://...).")
+                              .arg(m_engine->endpoint().url()));
+    }
+
+    auto init = InitBinary::find();
+    if (!init)
+        return std::unexpected(init.error());
+    m_init = *init;
+
+    m_network = std::make_unique<SandboxNetwork>(
+        m_policy.allowedHosts, [this](const std::string &kind, nlohmann::json fields) {
+            record(kind, std::move(fields));
+        });
+    auto started = m_network->start(SandboxNetwork::User{kUserId, kUserId});
+    if (!started)
+        m_network.reset();
+    return started;
+}
+
 base::Status ContainerSandbox::start()
 {
     QMutexLocker lock(&m_mutex);
@@ -301,6 +370,8 @@ base::Status ContainerSandbox::start()
     removeLeftovers(*m_engine);
     if (auto image = checkImage(); !image)
         return image;
+    if (auto network = prepareNetwork(); !network)
+        return network;
 
     QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
     if (endpoint->isRemote())
@@ -310,9 +381,11 @@ base::Status ContainerSandbox::start()
         return {};
     }
 
-    auto id = createContainer(kIdleInit);
-    if (!id)
+    auto id = createContainer({});
+    if (!id) {
+        m_network.reset();
         return std::unexpected(id.error());
+    }
     m_containerId = *id;
     auto started = startContainer(m_containerId);
     if (started && m_sync)
@@ -320,6 +393,7 @@ base::Status ContainerSandbox::start()
     if (!started) {
         m_engine->call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(m_containerId));
         m_containerId.clear();
+        m_network.reset();
         return started;
     }
     m_started = true;
@@ -342,6 +416,7 @@ void ContainerSandbox::stop()
     }
     m_containerId.clear();
     m_started = false;
+    m_network.reset();
 }
 
 base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
@@ -495,7 +570,8 @@ base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
                                                    std::chrono::milliseconds timeout,
                                                    QByteArray *output)
 {
-    const nlohmann::json execConfig = {{"AttachStdout", output != nullptr},
+    // Podman refuses to start an exec that attaches no stream at all.
+    const nlohmann::json execConfig = {{"AttachStdout", true},
                                        {"AttachStderr", false},
                                        {"Cmd", toJson(command)},
                                        {"Env", environment()},

@@ -12,13 +12,18 @@
 
 namespace tandem::sandbox {
 
+class SandboxNetwork;
+
 // Runs commands in a container through the Docker Engine API (Docker, or Podman's service).
-// One container per session, kept warm: start() creates it with an idle first process, and each
-// exec() runs one command in it. The container has a read-only root, no network, no
-// capabilities, no new privileges, uid 1000, a size-capped /tmp, memory, pids and CPU limits,
-// and an environment built from an allowlist. The workspace is bound at /workspace with .git
-// and the other denied paths that exist bound read-only over it; a remote engine (tcp://) gets
-// a copy instead, sent before the first command and brought back after each one.
+// One container per session, kept warm: start() creates it with an idle first process (on a
+// local engine Tandem's own tandem-sandbox-init, bound in, which reaps orphans), and each exec()
+// runs one command in it. The container has a read-only root, no network (when the policy allows
+// hosts, only Tandem's egress proxy, whose socket is bound in and which the first process serves
+// as http://127.0.0.1:3128), no capabilities, no new privileges, uid 1000, a size-capped /tmp,
+// memory, pids and CPU limits, and an environment built from an allowlist. The workspace is bound
+// at /workspace with .git and the other denied paths that exist bound read-only over it; a remote
+// engine (tcp://) gets a copy instead, sent before the first command and brought back after each
+// one.
 //
 // Commands run one at a time: when one ends, times out or is cancelled, every process it left
 // in the container is killed, so nothing of it runs on unseen.
@@ -70,6 +75,8 @@ private:
     nlohmann::json hostConfig() const;
     nlohmann::json mounts() const;
     nlohmann::json environment() const;
+    QStringList firstProcess(const QStringList &command) const;
+    base::Status prepareNetwork();
     QStringList wrapped(const ExecRequest &request, bool killLeftovers) const;
 
     base::Result<QString> createContainer(const QStringList &command);
@@ -91,6 +98,8 @@ private:
     SandboxPolicy m_policy;
     Options m_options;
     std::unique_ptr<DockerEngine> m_engine;
+    std::unique_ptr<SandboxNetwork> m_network;
+    QString m_init; // the host's tandem-sandbox-init, bound in; empty on a remote engine
     std::unique_ptr<WorkspaceSync> m_sync;
     WorkspaceSync::Report m_lastSync;
     QString m_containerId;
