@@ -7,6 +7,7 @@
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QScopeGuard>
@@ -15,6 +16,7 @@
 #include <QUrl>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tandem::sandbox {
@@ -34,8 +36,8 @@ void keepOutput(const OutputSink &out, const OutputSink &err, ExecResult &result
     result.stderrTruncated = err.truncated();
 }
 
-constexpr char kUser[] = "1000:1000";
-constexpr unsigned kUserId = 1000;
+// Who commands run as on a remote engine, where the workspace is a copy that root owns.
+constexpr unsigned kRemoteUser = 1000;
 constexpr char kHome[] = "/tmp/home";
 constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kHostLabel[] = "org.tandem.host";
@@ -252,7 +254,7 @@ nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) con
         {"Image", m_options.image.toStdString()},
         {"Cmd", toJson(firstProcess(command))},
         {"Entrypoint", nlohmann::json::array()},
-        {"User", kUser},
+        {"User", userSpec()},
         {"WorkingDir", m_policy.workspaceInside.toStdString()},
         {"Env", environment()},
         {"Hostname", "tandem-sandbox"},
@@ -343,10 +345,31 @@ base::Status ContainerSandbox::prepareNetwork()
         m_policy.allowedHosts, [this](const std::string &kind, nlohmann::json fields) {
             record(kind, std::move(fields));
         });
-    auto started = m_network->start(SandboxNetwork::User{kUserId, kUserId});
+    auto started = m_network->start(SandboxNetwork::User{m_uid, m_gid});
     if (!started)
         m_network.reset();
     return started;
+}
+
+std::string ContainerSandbox::userSpec() const
+{
+    return QStringLiteral("%1:%2").arg(m_uid).arg(m_gid).toStdString();
+}
+
+// Commands run as whoever owns the workspace, so that a user's own repository is theirs to change
+// without a chown, and whatever they create is theirs on the host. With no capabilities and no
+// new privileges, a workspace that root owns gives commands nothing beyond the files bound in.
+void ContainerSandbox::chooseUser()
+{
+    m_uid = m_gid = kRemoteUser;
+    if (m_engine->endpoint().isRemote())
+        return;
+    struct stat info
+    {};
+    if (::stat(QFile::encodeName(m_policy.workspace).constData(), &info) == 0) {
+        m_uid = info.st_uid;
+        m_gid = info.st_gid;
+    }
 }
 
 base::Status ContainerSandbox::start()
@@ -370,6 +393,7 @@ base::Status ContainerSandbox::start()
     removeLeftovers(*m_engine);
     if (auto image = checkImage(); !image)
         return image;
+    chooseUser();
     if (auto network = prepareNetwork(); !network)
         return network;
 
@@ -448,7 +472,7 @@ base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
                                        {"Tty", false},
                                        {"Cmd", toJson(wrapped(request, true))},
                                        {"Env", environment()},
-                                       {"User", kUser},
+                                       {"User", userSpec()},
                                        {"WorkingDir", cwd.toStdString()}};
     auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
                                   execConfig);
@@ -575,7 +599,7 @@ base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
                                        {"AttachStderr", false},
                                        {"Cmd", toJson(command)},
                                        {"Env", environment()},
-                                       {"User", kUser}};
+                                       {"User", userSpec()}};
     auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
                                   execConfig, timeout);
     if (!created)

@@ -19,11 +19,11 @@ class SandboxNetwork;
 // local engine Tandem's own tandem-sandbox-init, bound in, which reaps orphans), and each exec()
 // runs one command in it. The container has a read-only root, no network (when the policy allows
 // hosts, only Tandem's egress proxy, whose socket is bound in and which the first process serves
-// as http://127.0.0.1:3128), no capabilities, no new privileges, uid 1000, a size-capped /tmp,
-// memory, pids and CPU limits, and an environment built from an allowlist. The workspace is bound
-// at /workspace with .git and the other denied paths that exist bound read-only over it; a remote
-// engine (tcp://) gets a copy instead, sent before the first command and brought back after each
-// one.
+// as http://127.0.0.1:3128), no capabilities, no new privileges, the workspace owner's uid and gid
+// (1000 on a remote engine), a size-capped /tmp, memory, pids and CPU limits, and an environment
+// built from an allowlist. The workspace is bound at /workspace with .git and the other denied
+// paths that exist bound read-only over it; a remote engine (tcp://) gets a copy instead, sent
+// before the first command and brought back after each one.
 //
 // Commands run one at a time: when one ends, times out or is cancelled, every process it left
 // in the container is killed, so nothing of it runs on unseen.
@@ -77,6 +77,8 @@ private:
     nlohmann::json environment() const;
     QStringList firstProcess(const QStringList &command) const;
     base::Status prepareNetwork();
+    void chooseUser();
+    std::string userSpec() const;
     QStringList wrapped(const ExecRequest &request, bool killLeftovers) const;
 
     base::Result<QString> createContainer(const QStringList &command);
@@ -103,6 +105,8 @@ private:
     std::unique_ptr<WorkspaceSync> m_sync;
     WorkspaceSync::Report m_lastSync;
     QString m_containerId;
+    unsigned m_uid = 0; // the workspace's owner; on a remote engine, 1000
+    unsigned m_gid = 0;
     qint64 m_oomKills = 0;
     bool m_started = false;
     QMutex m_mutex;

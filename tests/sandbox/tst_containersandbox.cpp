@@ -39,12 +39,11 @@ QByteArray readFile(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// The sandbox's user (uid 1000) writes the workspace from inside, as the user who owns it on a
-// desktop would; these tests run as root, so they hand their temporary workspaces over.
-void handToSandboxUser(const QString &path)
+// A user's repository on a desktop: owned by someone other than root, who runs these tests.
+void handTo(const QString &path, const QString &owner)
 {
     QProcess chown;
-    chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("1000:1000"), path});
+    chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), owner, path});
     chown.waitForFinished();
     QCOMPARE(chown.exitCode(), 0);
 }
@@ -86,7 +85,8 @@ private slots:
     void exitCodesAndStreams_data();
     void exitCodesAndStreams();
     void outputIsCapped();
-    void runsAsUid1000WithACleanEnvironment();
+    void runsAsTheWorkspaceOwnerWithACleanEnvironment();
+    void usersRepositoryIsWritableAsItsOwner();
     void rootIsReadOnly_data();
     void rootIsReadOnly();
     void gitAndDeniedPathsAreReadOnly();
@@ -154,7 +154,6 @@ void tst_ContainerSandbox::initTestCase()
     writeFile(m_workspace->filePath("hello.txt"), "hello from the workspace\n");
     writeFile(m_workspace->filePath(".git/config"), "[core]\n");
     writeFile(m_workspace->filePath(".envrc"), "export SAFE=1\n");
-    handToSandboxUser(m_workspace->path());
 
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
@@ -223,17 +222,44 @@ void tst_ContainerSandbox::outputIsCapped()
     QVERIFY(!result.stderrData.contains('1'));
 }
 
-void tst_ContainerSandbox::runsAsUid1000WithACleanEnvironment()
+void tst_ContainerSandbox::runsAsTheWorkspaceOwnerWithACleanEnvironment()
 {
     const auto result =
-        run(*m_sandbox, shell("id -u; env; for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; "
+        run(*m_sandbox, shell("id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; "
+                              "env; for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; "
                               "done 2>/dev/null"));
-    QVERIFY(result.stdoutData.startsWith("1000\n"));
+    // These tests run as root, so root owns the workspace: no capability comes with it.
+    QVERIFY2(result.stdoutData.startsWith(
+                 QByteArray::number(QFileInfo(m_workspace->path()).ownerId()) + "\n"),
+             result.stdoutData);
+    QVERIFY(result.stdoutData.contains("CapEff:\t0000000000000000\n"));
+    QVERIFY(result.stdoutData.contains("CapBnd:\t0000000000000000\n"));
+    QVERIFY(result.stdoutData.contains("NoNewPrivs:\t1\n"));
     QVERIFY(!result.stdoutData.contains("CANARY"));
     QVERIFY(result.stdoutData.contains("HOME=/tmp/home"));
     QVERIFY(result.stdoutData.contains("TERM=dumb"));
     QVERIFY(!result.stdoutData.contains("TANDEM_PODMAN"));
     QVERIFY(!result.stdoutData.contains("CONTAINERS_CONF"));
+}
+
+void tst_ContainerSandbox::usersRepositoryIsWritableAsItsOwner()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath("notes.txt"), "mine\n");
+    handTo(workspace.path(), QStringLiteral("1234:2345"));
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+
+    const auto result =
+        run(box, shell("id -u; id -g; echo more >> notes.txt && echo made > new.txt; "
+                       "grep CapEff /proc/self/status"));
+    QCOMPARE(result.stdoutData, QByteArray("1234\n2345\nCapEff:\t0000000000000000\n"));
+    QCOMPARE(readFile(workspace.filePath("notes.txt")), QByteArray("mine\nmore\n"));
+    const QFileInfo made(workspace.filePath("new.txt"));
+    QCOMPARE(made.ownerId(), 1234u);
+    QCOMPARE(made.groupId(), 2345u);
 }
 
 void tst_ContainerSandbox::rootIsReadOnly_data()
@@ -397,7 +423,6 @@ void tst_ContainerSandbox::memoryHogIsReportedAsMemory()
 void tst_ContainerSandbox::stopRemovesTheContainer()
 {
     QTemporaryDir workspace;
-    handToSandboxUser(workspace.path());
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
     sandbox::ContainerSandbox box(policy(workspace.path()), options);
@@ -443,7 +468,6 @@ void tst_ContainerSandbox::coldContainerPerCommand()
 {
     QTemporaryDir workspace;
     writeFile(workspace.filePath("in.txt"), "cold\n");
-    handToSandboxUser(workspace.path());
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
     options.cold = true;
@@ -534,8 +558,9 @@ void tst_ContainerSandbox::allowedHostIsReachedThroughTheProxy()
     QFETCH(bool, cold);
     StandInServer allowed(StandInServer::Mode::Http);
     StandInServer other(StandInServer::Mode::Http);
+    // Owned by another user than Tandem's: the proxy's socket must be handed over.
     QTemporaryDir workspace;
-    handToSandboxUser(workspace.path());
+    handTo(workspace.path(), QStringLiteral("1234:1234"));
     auto p = policy(workspace.path());
     p.allowedHosts = {QStringLiteral("127.0.0.1:%1").arg(allowed.port())};
     sandbox::ContainerSandbox::Options options;
