@@ -83,8 +83,9 @@ void removeStale(const QStringList &controllers)
 
 } // namespace
 
-CgroupSet::CgroupSet(QStringList directories)
+CgroupSet::CgroupSet(QStringList directories, bool owned)
     : m_directories(std::move(directories))
+    , m_owned(owned)
 {}
 
 std::unique_ptr<CgroupSet> CgroupSet::create()
@@ -113,7 +114,7 @@ std::unique_ptr<CgroupSet> CgroupSet::create()
     }
     if (directories.isEmpty() || !directories.first().contains(QStringLiteral("/pids/")))
         return nullptr;
-    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
 }
 
 std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
@@ -127,11 +128,36 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
         }
         directories << path;
     }
-    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
+}
+
+std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
+{
+    // One "id:controllers:path" line per hierarchy; controllers mounted together (cpu,cpuacct)
+    // are reached through the link each one has under /sys/fs/cgroup.
+    const QByteArray table = readValue(QStringLiteral("/proc/%1/cgroup").arg(pid));
+    QStringList directories;
+    for (const QString &controller : {kPids, kMemory, kCpu, kFreezer}) {
+        for (const QByteArray &line : table.split('\n')) {
+            const QList<QByteArray> fields = line.split(':');
+            if (fields.size() < 3 || !fields.at(1).split(',').contains(controller.toLatin1()))
+                continue;
+            const QString path =
+                kRoot + controller
+                + QString::fromUtf8(line.mid(fields.at(0).size() + fields.at(1).size() + 2));
+            if (QFileInfo(path).isDir())
+                directories << path;
+        }
+    }
+    if (directories.isEmpty() || !directories.first().startsWith(kRoot + kPids + QLatin1Char('/')))
+        return nullptr;
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, false));
 }
 
 CgroupSet::~CgroupSet()
 {
+    if (!m_owned)
+        return;
     killAll();
 
     // The kernel may take a few milliseconds to release a group whose last process just died.

