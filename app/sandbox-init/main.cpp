@@ -1,3 +1,4 @@
+#include "containerinit.h"
 #include "supervisor.h"
 #include "tcpforwarder.h"
 
@@ -9,6 +10,7 @@
 #include <string>
 #include <thread>
 #include <unistd.h>
+#include <vector>
 
 namespace {
 
@@ -20,58 +22,117 @@ bool joinGroup(int fd)
     return joined;
 }
 
+struct Arguments
+{
+    int control = -1;
+    bool forwardOnly = false;
+    std::string proxySocket;
+    int proxyPort = 0;
+    std::vector<int> joins;
+    std::vector<std::string> command; // after "--", forward-only mode
+    bool valid = true;
+};
+
+Arguments parse(int argc, char *argv[])
+{
+    Arguments args;
+    for (int i = 1; i < argc; ++i) {
+        const char *name = argv[i];
+        if (std::strcmp(name, "--") == 0) {
+            args.command.assign(argv + i + 1, argv + argc);
+            break;
+        }
+        if (std::strcmp(name, "--forward-only") == 0) {
+            args.forwardOnly = true;
+            continue;
+        }
+        if (i + 1 >= argc) {
+            args.valid = false;
+            break;
+        }
+        const char *value = argv[++i];
+        if (std::strcmp(name, "--control") == 0)
+            args.control = std::atoi(value);
+        else if (std::strcmp(name, "--proxy-socket") == 0)
+            args.proxySocket = value;
+        else if (std::strcmp(name, "--proxy-port") == 0)
+            args.proxyPort = std::atoi(value);
+        else if (std::strcmp(name, "--join") == 0)
+            args.joins.push_back(std::atoi(value));
+        else
+            args.valid = false;
+    }
+    return args;
+}
+
+// Programs inside reach Tandem's proxy on loopback; the forwarder carries each connection to
+// the proxy's socket, on a thread of its own beside the supervisor or the container's init.
+class Forwarding
+{
+public:
+    bool start(const Arguments &args)
+    {
+        if (args.proxySocket.empty())
+            return true;
+        m_forwarder = std::make_unique<tandem::sandboxinit::TcpForwarder>(args.proxySocket);
+        if (!m_forwarder->listen(static_cast<uint16_t>(args.proxyPort))) {
+            std::fprintf(stderr, "tandem-sandbox-init: %s\n", m_forwarder->error().c_str());
+            return false;
+        }
+        m_thread = std::thread([this] { m_forwarder->run(); });
+        return true;
+    }
+
+    ~Forwarding()
+    {
+        if (!m_forwarder)
+            return;
+        m_forwarder->stop();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+private:
+    std::unique_ptr<tandem::sandboxinit::TcpForwarder> m_forwarder;
+    std::thread m_thread;
+};
+
 } // namespace
 
 // tandem-sandbox-init --control FD [--join FD]... [--proxy-socket PATH --proxy-port N]
-// Started by Tandem as the first process of a bubblewrap sandbox; not meant to be run by hand.
+//     The supervisor of a bubblewrap sandbox, its first process.
+// tandem-sandbox-init --forward-only [--proxy-socket PATH --proxy-port N] [-- COMMAND...]
+//     The first process of a container: forwards, reaps orphans, runs COMMAND if given.
+// Started by Tandem; not meant to be run by hand.
 int main(int argc, char *argv[])
 {
-    int control = -1;
-    std::string proxySocket;
-    int proxyPort = 0;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (std::strcmp(argv[i], "--control") == 0) {
-            control = std::atoi(argv[i + 1]);
-        } else if (std::strcmp(argv[i], "--proxy-socket") == 0) {
-            proxySocket = argv[i + 1];
-        } else if (std::strcmp(argv[i], "--proxy-port") == 0) {
-            proxyPort = std::atoi(argv[i + 1]);
-        } else if (std::strcmp(argv[i], "--join") == 0 && !joinGroup(std::atoi(argv[i + 1]))) {
-            std::perror("tandem-sandbox-init: cannot join the sandbox's cgroup");
-            return 1;
-        }
-    }
-    // Commands must not inherit the control socket: through it they could speak for us.
-    if (control >= 0)
-        ::fcntl(control, F_SETFD, FD_CLOEXEC);
-    if (control < 0) {
+    const Arguments args = parse(argc, argv);
+    if (!args.valid || (args.control < 0 && !args.forwardOnly)) {
         std::fputs("tandem-sandbox-init: started by Tandem inside its sandbox, not by hand\n",
                    stderr);
         return 2;
     }
-
-    // Before any thread exists: a thread with SIGCHLD unblocked would take the signal (and
-    // drop it) instead of the supervisor's signalfd, and exited commands would never be
-    // reported.
-    tandem::sandboxinit::Supervisor::blockChildSignals();
-
-    // Programs inside reach Tandem's proxy on loopback; the forwarder carries each connection
-    // to the proxy's socket, on a thread of its own beside the supervisor.
-    std::unique_ptr<tandem::sandboxinit::TcpForwarder> forwarder;
-    std::thread forwarding;
-    if (!proxySocket.empty()) {
-        forwarder = std::make_unique<tandem::sandboxinit::TcpForwarder>(proxySocket);
-        if (!forwarder->listen(static_cast<uint16_t>(proxyPort))) {
-            std::fprintf(stderr, "tandem-sandbox-init: %s\n", forwarder->error().c_str());
+    for (int fd : args.joins) {
+        if (!joinGroup(fd)) {
+            std::perror("tandem-sandbox-init: cannot join the sandbox's cgroup");
             return 1;
         }
-        forwarding = std::thread([&] { forwarder->run(); });
     }
 
-    const int status = tandem::sandboxinit::Supervisor(control).run();
-    if (forwarder) {
-        forwarder->stop();
-        forwarding.join();
-    }
-    return status;
+    // Commands must not inherit the control socket: through it they could speak for us.
+    if (args.control >= 0)
+        ::fcntl(args.control, F_SETFD, FD_CLOEXEC);
+
+    // Before the forwarder's thread exists: a thread with SIGCHLD unblocked would take the
+    // signal (and drop it) instead of the supervisor's signalfd, and exits would be lost.
+    if (args.forwardOnly)
+        tandem::sandboxinit::ContainerInit::blockSignals();
+    else
+        tandem::sandboxinit::Supervisor::blockChildSignals();
+    Forwarding forwarding;
+    if (!forwarding.start(args))
+        return 1;
+    if (args.forwardOnly)
+        return tandem::sandboxinit::ContainerInit(args.command).run();
+    return tandem::sandboxinit::Supervisor(args.control).run();
 }

@@ -3,6 +3,8 @@
 #include "sandboxcommand.h"
 #include "windowapp.h"
 
+#include "sandbox/cgroupset.h"
+
 #include <QCoreApplication>
 #include <QLoggingCategory>
 
@@ -11,6 +13,17 @@
 namespace tandem::app {
 Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
 }
+
+namespace {
+
+// The session's sandbox is gone by now; its empty cgroups may still be on their way out.
+int finished(int status)
+{
+    tandem::sandbox::CgroupSet::finishRemovals(std::chrono::seconds(2));
+    return status;
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -36,7 +49,7 @@ int main(int argc, char *argv[])
     case CommandLine::Mode::Run: {
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
-        return tandem::app::HeadlessRun::exec(line);
+        return finished(tandem::app::HeadlessRun::exec(line));
     }
     case CommandLine::Mode::SandboxRun: {
         QCoreApplication app(argc, argv);
@@ -46,5 +59,5 @@ int main(int argc, char *argv[])
     case CommandLine::Mode::Window:
         break;
     }
-    return tandem::app::WindowApp::exec(argc, argv, line);
+    return finished(tandem::app::WindowApp::exec(argc, argv, line));
 }

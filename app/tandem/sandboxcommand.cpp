@@ -3,6 +3,7 @@
 #include "datadirectory.h"
 
 #include "audit/auditlog.h"
+#include "sandbox/cgroupset.h"
 #include "sandbox/policyfilereader.h"
 #include "sandbox/policyresolver.h"
 #include "sandbox/sandboxfactory.h"
@@ -169,6 +170,7 @@ int SandboxCommand::exec(const CommandLine &line)
     const TerminationGuard guard(cancel);
     auto result = box.exec(request, cancel);
     box.stop();
+    sandbox::CgroupSet::finishRemovals(std::chrono::seconds(2));
     if (!result)
         return fail(result.error());
 

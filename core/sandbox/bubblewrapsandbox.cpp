@@ -2,17 +2,16 @@
 
 #include "sandbox/cgroupset.h"
 #include "sandbox/deniedpathguard.h"
-#include "sandbox/egressproxy.h"
 #include "sandbox/etcsnapshot.h"
+#include "sandbox/initbinary.h"
+#include "sandbox/sandboxnetwork.h"
 #include "sandbox/seccompfilter.h"
 #include "sandbox/supervisedcommand.h"
 #include "sandbox/supervisorlink.h"
 
-#include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QLoggingCategory>
-#include <QRegularExpression>
 #include <QStandardPaths>
 
 #include <unistd.h>
@@ -25,9 +24,6 @@ namespace {
 
 constexpr char kSandboxHome[] = "/tmp/home";
 constexpr char kInitInside[] = "/run/tandem/init";
-constexpr char kNetworkInside[] = "/run/tandem/net";
-constexpr char kProxyUrl[] = "http://127.0.0.1:3128";
-constexpr int kProxyPort = 3128;
 constexpr int kSeccompFd = 4;
 constexpr int kFirstJoinFd = 5;
 
@@ -36,24 +32,6 @@ const char *const kReadOnlyProc[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/
                                      "/proc/fs",  "/proc/acpi",          "/proc/scsi"};
 
 const char *const kMergedUsrLinks[] = {"/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"};
-
-// The supervisor ships beside tandem (bin/ in a build, libexec/tandem when installed); tests
-// live one folder over. TANDEM_SANDBOX_INIT wins over both.
-QString findInit()
-{
-    const QString fromEnvironment = qEnvironmentVariable("TANDEM_SANDBOX_INIT");
-    if (!fromEnvironment.isEmpty())
-        return fromEnvironment;
-    const QString dir = QCoreApplication::applicationDirPath();
-    for (const QString &candidate : {dir + QStringLiteral("/tandem-sandbox-init"),
-                                     dir + QStringLiteral("/../bin/tandem-sandbox-init"),
-                                     dir + QStringLiteral("/../libexec/tandem/tandem-sandbox-init"),
-                                     dir + QStringLiteral("/../lib/tandem/tandem-sandbox-init")}) {
-        if (QFileInfo(candidate).isExecutable())
-            return QFileInfo(candidate).canonicalFilePath();
-    }
-    return {};
-}
 
 // /tmp is memory: its pages count against the sandbox's memory limit, so a /tmp as large as
 // that limit would let one full folder make the kernel kill the supervisor itself.
@@ -144,61 +122,12 @@ void BubblewrapSandbox::recordGuardNotes(long long id, const QStringList &notes)
         record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
 }
 
-// With hosts allowed, the proxy listens on a socket in a private folder that is bound into the
-// sandbox; every decision it makes goes to the audit log. Names are checked here, so a policy
-// with a host that does not resolve fails before anything runs.
-base::Status BubblewrapSandbox::startProxy()
-{
-    if (m_policy.allowedHosts.isEmpty())
-        return {};
-
-    auto allowlist = HostAllowlist::parse(m_policy.allowedHosts);
-    if (!allowlist)
-        return std::unexpected(allowlist.error());
-    for (const QString &pattern : allowlist->patterns()) {
-        const QString host = pattern.section(QLatin1Char(':'), 0, 0);
-        if (host.startsWith(QLatin1String("*.")) || host.startsWith(QLatin1Char('['))
-            || !host.contains(QRegularExpression(QStringLiteral("[a-z]"))))
-            continue; // wildcards and literal addresses have nothing to look up
-        if (EgressProxy::systemResolver(host, 443).isEmpty()) {
-            return base::fail("sandbox_host_unresolved",
-                              QStringLiteral("The allowed host %1 does not resolve: correct "
-                                             "network.allow in your sandbox.json, or check "
-                                             "this machine's DNS.")
-                                  .arg(host));
-        }
-    }
-
-    m_networkDir =
-        std::make_unique<QTemporaryDir>(QDir::tempPath() + QStringLiteral("/tandem-net-XXXXXX"));
-    if (!m_networkDir->isValid()) {
-        return base::fail("sandbox_proxy", QStringLiteral("Cannot create a folder for the "
-                                                          "sandbox's network proxy in %1.")
-                                               .arg(QDir::tempPath()));
-    }
-
-    EgressProxy::Options options;
-    options.socketPath = m_networkDir->filePath(QStringLiteral("proxy.sock"));
-    options.allowlist = *allowlist;
-    options.onDecision = [this](const ProxyDecision &decision) {
-        record("network_request", {{"method", decision.method.toStdString()},
-                                   {"host", decision.host.toStdString()},
-                                   {"port", decision.port},
-                                   {"allowed", decision.allowed},
-                                   {"reason", decision.reason.toStdString()}});
-    };
-    auto proxy = EgressProxy::start(std::move(options));
-    if (!proxy)
-        return std::unexpected(proxy.error());
-    m_proxy = std::move(*proxy);
-    return {};
-}
-
 QStringList BubblewrapSandbox::networkBinds() const
 {
-    if (!m_proxy)
+    if (!m_network || !m_network->isOn())
         return {};
-    return {QStringLiteral("--ro-bind"), m_networkDir->path(), QString::fromLatin1(kNetworkInside)};
+    return {QStringLiteral("--ro-bind"), m_network->hostFolder(),
+            QString::fromLatin1(SandboxNetwork::kInside)};
 }
 
 base::Status BubblewrapSandbox::prepareCgroups()
@@ -224,12 +153,10 @@ base::Status BubblewrapSandbox::start()
     if (auto installed = checkInstalled(); !installed)
         return installed;
     m_bwrap = QStandardPaths::findExecutable(QStringLiteral("bwrap"));
-    m_init = findInit();
-    if (m_init.isEmpty()) {
-        return base::fail("sandbox_init_missing",
-                          QStringLiteral("tandem-sandbox-init is missing beside tandem: "
-                                         "reinstall Tandem, or set TANDEM_SANDBOX_INIT."));
-    }
+    auto init = InitBinary::find();
+    if (!init)
+        return std::unexpected(init.error());
+    m_init = *init;
     if (!QFileInfo(m_policy.workspace).isDir()) {
         return base::fail(
             "sandbox_workspace",
@@ -243,9 +170,15 @@ base::Status BubblewrapSandbox::start()
 
     m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, allDeniedPaths(m_policy));
     prepareCgroups();
-    if (auto proxy = startProxy(); !proxy) {
+    // Every decision of the proxy goes to the audit log, from the proxy's own threads.
+    m_network = std::make_unique<SandboxNetwork>(
+        m_policy.allowedHosts, [this](const std::string &kind, nlohmann::json fields) {
+            record(kind, std::move(fields));
+        });
+    if (auto network = m_network->start(); !network) {
+        m_network.reset();
         m_cgroups.reset();
-        return proxy;
+        return network;
     }
     auto seccomp = SeccompFilter::compile();
     if (!seccomp)
@@ -266,7 +199,7 @@ base::Status BubblewrapSandbox::start()
     for (int fd : joinFds)
         ::close(fd);
     if (!link) {
-        m_proxy.reset();
+        m_network.reset();
         m_cgroups.reset();
         return std::unexpected(link.error());
     }
@@ -287,8 +220,7 @@ void BubblewrapSandbox::stop()
         m_cgroups->signalAll();
     m_link->shutDown();
     m_link.reset();
-    m_proxy.reset();
-    m_networkDir.reset();
+    m_network.reset();
     record("sandbox_stop", {{"backend", "bubblewrap"}});
     m_cgroups.reset(); // removes the groups
 }
@@ -352,14 +284,8 @@ QStringList BubblewrapSandbox::commandEnvironment() const
                             QStringLiteral("TERM=dumb"),
                             QStringLiteral("USER=tandem"),
                             QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
-    if (!m_proxy)
-        return environment;
-
-    // Both spellings: curl reads only the lower-case http_proxy, other tools the upper case.
-    // No NO_PROXY: nothing bypasses the proxy, and it would have nowhere to go anyway.
-    for (const char *name : {"HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"})
-        environment << QString::fromLatin1(name) + QLatin1Char('=')
-                           + QString::fromLatin1(kProxyUrl);
+    if (m_network)
+        environment << m_network->environment();
     return environment;
 }
 
@@ -407,11 +333,8 @@ QStringList BubblewrapSandbox::commandLine() const
     args << QStringLiteral("--chdir") << m_policy.workspaceInside << QStringLiteral("--")
          << QString::fromLatin1(kInitInside) << QStringLiteral("--control")
          << QString::number(SupervisorLink::kControlFd);
-    if (m_proxy) {
-        args << QStringLiteral("--proxy-socket")
-             << QString::fromLatin1(kNetworkInside) + QStringLiteral("/proxy.sock")
-             << QStringLiteral("--proxy-port") << QString::number(kProxyPort);
-    }
+    if (m_network)
+        args << m_network->forwarderArguments();
     return args;
 }
 

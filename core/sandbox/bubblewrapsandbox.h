@@ -4,7 +4,6 @@
 #include "sandbox/sandboxpolicy.h"
 
 #include <QMutex>
-#include <QTemporaryDir>
 
 #include <memory>
 
@@ -12,7 +11,7 @@ namespace tandem::sandbox {
 
 class CgroupSet;
 class DeniedPathGuard;
-class EgressProxy;
+class SandboxNetwork;
 class SupervisorLink;
 
 // The default backend. start() builds one bubblewrap sandbox for the session and keeps it
@@ -53,7 +52,6 @@ private:
     QStringList workspaceBinds() const;
     QStringList commandEnvironment() const;
     base::Status prepareCgroups();
-    base::Status startProxy();
     QStringList networkBinds() const;
     void recordStart() const;
     void recordGuardNotes(long long id, const QStringList &notes) const;
@@ -66,8 +64,7 @@ private:
     std::unique_ptr<CgroupSet> m_cgroups;
     std::unique_ptr<DeniedPathGuard> m_guard;
     std::unique_ptr<SupervisorLink> m_link;
-    std::unique_ptr<QTemporaryDir> m_networkDir; // holds the proxy's socket, bound inside
-    std::unique_ptr<EgressProxy> m_proxy;
+    std::unique_ptr<SandboxNetwork> m_network;
     long long m_nextId = 1;
 };
 

@@ -8,6 +8,7 @@
 #include <QLoggingCategory>
 #include <QThread>
 
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -21,6 +22,9 @@ Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 namespace {
 
 const QString kRoot = QStringLiteral("/sys/fs/cgroup/");
+
+// Groups still being removed by their threads; a process about to exit waits for them.
+std::atomic<int> g_pendingRemovals{0};
 const QString kPids = QStringLiteral("pids");
 const QString kMemory = QStringLiteral("memory");
 const QString kCpu = QStringLiteral("cpuacct");
@@ -96,8 +100,9 @@ void removeStale(const QStringList &controllers)
 
 } // namespace
 
-CgroupSet::CgroupSet(QStringList directories)
+CgroupSet::CgroupSet(QStringList directories, bool owned)
     : m_directories(std::move(directories))
+    , m_owned(owned)
 {}
 
 std::unique_ptr<CgroupSet> CgroupSet::create()
@@ -126,7 +131,7 @@ std::unique_ptr<CgroupSet> CgroupSet::create()
     }
     if (directories.isEmpty() || !directories.first().contains(QStringLiteral("/pids/")))
         return nullptr;
-    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
 }
 
 std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
@@ -140,11 +145,37 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
         }
         directories << path;
     }
-    return std::unique_ptr<CgroupSet>(new CgroupSet(directories));
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
+}
+
+std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
+{
+    // One "id:controllers:path" line per hierarchy; controllers mounted together (cpu,cpuacct)
+    // are reached through the link each one has under /sys/fs/cgroup.
+    const QByteArray table = readValue(QStringLiteral("/proc/%1/cgroup").arg(pid));
+    QStringList directories;
+    for (const QString &controller : {kPids, kMemory, kCpu, kFreezer}) {
+        for (const QByteArray &line : table.split('\n')) {
+            const QList<QByteArray> fields = line.split(':');
+            if (fields.size() < 3 || !fields.at(1).split(',').contains(controller.toLatin1()))
+                continue;
+            const QString path =
+                kRoot + controller
+                + QString::fromUtf8(line.mid(fields.at(0).size() + fields.at(1).size() + 2));
+            if (QFileInfo(path).isDir())
+                directories << path;
+        }
+    }
+    if (directories.isEmpty() || !directories.first().startsWith(kRoot + kPids + QLatin1Char('/')))
+        return nullptr;
+    return std::unique_ptr<CgroupSet>(new CgroupSet(directories, false));
 }
 
 CgroupSet::~CgroupSet()
 {
+    if (!m_owned)
+        return;
+
     // One kill, without waiting: when the supervisor of a whole sandbox dies, the kernel takes
     // a few milliseconds to tear its namespaces down, and nobody needs to wait for that. The
     // groups are removed as soon as they are empty, by a thread of their own.
@@ -158,6 +189,7 @@ CgroupSet::~CgroupSet()
         return;
 
     const QString pids = directory(kPids) + QStringLiteral("/cgroup.procs");
+    g_pendingRemovals.fetch_add(1);
     std::thread([busy, pids] {
         for (const QString &path : busy) {
             bool removed = false;
@@ -171,7 +203,15 @@ CgroupSet::~CgroupSet()
             if (!removed)
                 qCWarning(lcSandbox, "cannot remove the cgroup %s", qPrintable(path));
         }
+        g_pendingRemovals.fetch_sub(1);
     }).detach();
+}
+
+void CgroupSet::finishRemovals(std::chrono::milliseconds patience)
+{
+    const auto deadline = std::chrono::steady_clock::now() + patience;
+    while (g_pendingRemovals.load() > 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 QString CgroupSet::directory(const QString &controller) const

