@@ -80,6 +80,19 @@ def prepare_namespaces(arguments):
         os.unlink(resolv)
 
 
+def use_test_engine():
+    """The container backend talks to the Podman service the test fixture started (its folder
+    in TANDEM_PODMAN_DIR), unless DOCKER_HOST already names an engine."""
+    folder = os.environ.get("TANDEM_PODMAN_DIR")
+    if os.environ.get("DOCKER_HOST") or not folder:
+        return
+    with open(os.path.join(folder, "service.env")) as env:
+        for line in env:
+            name, _, value = line.strip().partition("=")
+            if name == "TANDEM_PODMAN_SOCKET":
+                os.environ["DOCKER_HOST"] = value
+
+
 def main():
     arguments = parse_arguments()
     if arguments.list or arguments.describe:
@@ -105,6 +118,7 @@ def main():
 
     if arguments.backend == "container":
         arguments.host_network = True
+        use_test_engine()
     if os.environ.get(ISOLATED_FLAG) != "1":
         if os.geteuid() != 0:
             print("run_attack.py: needs root (namespaces, mounts and the pids cgroup)")
