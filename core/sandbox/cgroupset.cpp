@@ -265,6 +265,19 @@ qint64 CgroupSet::cpuNanoseconds() const
                          : readValue(dir + QStringLiteral("/cpuacct.usage")).trimmed().toLongLong();
 }
 
+qint64 CgroupSet::bytesWritten() const
+{
+    qint64 total = 0;
+    for (const QByteArray &pid :
+         readValue(directory(kPids) + QStringLiteral("/cgroup.procs")).split('\n')) {
+        if (pid.toInt() <= 0)
+            continue;
+        QByteArray io = readValue(QStringLiteral("/proc/%1/io").arg(pid.toInt()));
+        total += keyedValue(io.replace(':', ""), "write_bytes");
+    }
+    return total;
+}
+
 qint64 CgroupSet::oomKills() const
 {
     const QString dir = directory(kMemory);

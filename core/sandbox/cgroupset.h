@@ -45,6 +45,10 @@ public:
     std::vector<int> openJoinFiles() const;
 
     qint64 cpuNanoseconds() const;
+    // Bytes the group's processes have written to storage (their /proc/<pid>/io write_bytes,
+    // which include the children they reaped): what a disk watch can blame on the group
+    // rather than on everything else writing to the same filesystem.
+    qint64 bytesWritten() const;
     qint64 oomKills() const;
     qint64 processLimitHits() const;
     bool isEmpty() const;

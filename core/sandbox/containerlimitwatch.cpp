@@ -40,6 +40,7 @@ void ContainerLimitWatch::setGroup(const CgroupSet *group, bool fresh)
     if (!m_group || fresh)
         return;
     m_cpuAtStart = m_group->cpuNanoseconds();
+    m_writtenAtStart = m_group->bytesWritten();
     m_oomAtStart = m_oomSeen = m_group->oomKills();
     m_pidsMaxAtStart = m_pidsMaxSeen = m_group->processLimitHits();
 }
@@ -62,10 +63,11 @@ LimitHit ContainerLimitWatch::check()
     const qint64 cpuLimitNs = qint64(m_limits.cpuTime.count()) * 1'000'000'000;
     if (m_group && cpuLimitNs > 0 && m_group->cpuNanoseconds() - m_cpuAtStart > cpuLimitNs)
         return LimitHit::CpuTime;
-    // The whole filesystem is measured, so others' writes count too: the cap is for runaway
-    // output, with room to spare, not an exact quota.
+    // The whole filesystem's free space is measured, so others' writes count too: a drop past
+    // the cap is only blamed on the container when its own processes wrote that much.
     if (!m_workspace.isEmpty() && m_limits.diskBytes > 0
-        && m_freeAtStart - freeBytes(m_workspace) > m_limits.diskBytes)
+        && m_freeAtStart - freeBytes(m_workspace) > m_limits.diskBytes
+        && (!m_group || m_group->bytesWritten() - m_writtenAtStart > m_limits.diskBytes))
         return LimitHit::Disk;
     return LimitHit::None;
 }

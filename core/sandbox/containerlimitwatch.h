@@ -47,6 +47,7 @@ private:
     QElapsedTimer m_sinceCheck;
     qint64 m_freeAtStart = 0;
     qint64 m_cpuAtStart = 0;
+    qint64 m_writtenAtStart = 0;
     qint64 m_oomAtStart = 0;
     qint64 m_pidsMaxAtStart = 0;
     // The highest counts seen: a cold container's groups go with it, perhaps before the end.

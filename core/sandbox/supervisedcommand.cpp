@@ -195,13 +195,21 @@ void SupervisedCommand::watchLimits(const base::CancelToken &cancel)
     if (m_clock.elapsed() - m_lastWatch < kWatchEveryMs)
         return;
     m_lastWatch = m_clock.elapsed();
-    const ResourceLimits &limits = m_context.policy.limits;
     if (m_group && cpuLimitNs() > 0 && m_group->cpuNanoseconds() > cpuLimitNs()) {
         killEverything(LimitHit::CpuTime);
-    } else if (limits.diskBytes > 0
-               && m_freeAtStart - freeBytes(m_context.policy.workspace) > limits.diskBytes) {
+    } else if (diskCapPassed()) {
         killEverything(LimitHit::Disk);
     }
+}
+
+// The filesystem's free space is cheap to read but shared: others' writes count too. A drop
+// past the cap is only blamed on the command when its own processes wrote that much.
+bool SupervisedCommand::diskCapPassed() const
+{
+    const qint64 cap = m_context.policy.limits.diskBytes;
+    if (cap <= 0 || m_freeAtStart - freeBytes(m_context.policy.workspace) <= cap)
+        return false;
+    return !m_group || m_group->bytesWritten() > cap;
 }
 
 qint64 SupervisedCommand::cpuLimitNs() const

@@ -42,6 +42,7 @@ private:
     void killEverything(LimitHit reason);
     bool finished() const;
     qint64 cpuLimitNs() const;
+    bool diskCapPassed() const;
     ExecResult collect() const;
 
     Context m_context;
