@@ -22,7 +22,6 @@ Q_DECLARE_LOGGING_CATEGORY(lcSandbox)
 
 namespace {
 
-constexpr char kSandboxHome[] = "/tmp/home";
 constexpr char kInitInside[] = "/run/tandem/init";
 constexpr int kSeccompFd = 4;
 constexpr int kFirstJoinFd = 5;
@@ -277,13 +276,7 @@ QStringList BubblewrapSandbox::workspaceBinds() const
 
 QStringList BubblewrapSandbox::commandEnvironment() const
 {
-    QStringList environment{QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
-                            QStringLiteral("HOME=") + QString::fromLatin1(kSandboxHome),
-                            QStringLiteral("TMPDIR=/tmp"),
-                            QStringLiteral("LANG=C.UTF-8"),
-                            QStringLiteral("TERM=dumb"),
-                            QStringLiteral("USER=tandem"),
-                            QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    QStringList environment = baseEnvironment();
     if (m_network)
         environment << m_network->environment();
     return environment;
@@ -323,7 +316,7 @@ QStringList BubblewrapSandbox::commandLine() const
     if (const qint64 size = tmpSize(m_policy.limits); size > 0)
         args << QStringLiteral("--size") << QString::number(size);
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")
-         << QString::fromLatin1(kSandboxHome);
+         << QString::fromLatin1(kHomeInside);
     args << workspaceBinds();
     args << networkBinds();
     // Last, so that every mount point above exists: the root itself turns read-only.

@@ -41,7 +41,6 @@ void keepOutput(const OutputSink &out, const OutputSink &err, ExecResult &result
 
 // Who commands run as on a remote engine, where the workspace is a copy that root owns.
 constexpr unsigned kRemoteUser = 1000;
-constexpr char kHome[] = "/tmp/home";
 constexpr char kInitInside[] = "/run/tandem/init";
 constexpr char kHostLabel[] = "org.tandem.host";
 constexpr char kPidLabel[] = "org.tandem.pid";
@@ -154,13 +153,7 @@ int ContainerSandbox::removeLeftovers(const DockerEngine &engine)
 nlohmann::json ContainerSandbox::environment() const
 {
     // Nothing of Tandem's own environment goes in: only these, always the same, and the proxy.
-    QStringList variables{QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
-                          QStringLiteral("HOME=") + QString::fromLatin1(kHome),
-                          QStringLiteral("TMPDIR=/tmp"),
-                          QStringLiteral("LANG=C.UTF-8"),
-                          QStringLiteral("TERM=dumb"),
-                          QStringLiteral("USER=tandem"),
-                          QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+    QStringList variables = baseEnvironment();
     if (m_network)
         variables << m_network->environment();
     return toJson(variables);

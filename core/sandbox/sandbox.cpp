@@ -21,6 +21,17 @@ const char *Sandbox::limitName(LimitHit limit)
     return "unknown";
 }
 
+QStringList Sandbox::baseEnvironment()
+{
+    return {QStringLiteral("PATH=/usr/local/bin:/usr/bin:/bin"),
+            QStringLiteral("HOME=") + QString::fromLatin1(kHomeInside),
+            QStringLiteral("TMPDIR=/tmp"),
+            QStringLiteral("LANG=C.UTF-8"),
+            QStringLiteral("TERM=dumb"),
+            QStringLiteral("USER=tandem"),
+            QStringLiteral("PYTHONDONTWRITEBYTECODE=1")};
+}
+
 void Sandbox::recordExec(long long id, const ExecRequest &request) const
 {
     nlohmann::json argv = nlohmann::json::array();

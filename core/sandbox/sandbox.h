@@ -72,6 +72,11 @@ public:
 
     static const char *limitName(LimitHit limit);
 
+    // The environment every command starts with, whatever the backend: a fixed list, nothing
+    // of Tandem's own (its keys and tokens live there).
+    static QStringList baseEnvironment();
+    static constexpr char kHomeInside[] = "/tmp/home";
+
 protected:
     void record(const std::string &kind, nlohmann::json fields) const
     {
