@@ -118,8 +118,12 @@ int main(int argc, char *argv[])
         }
     }
 
+    // Before the forwarder's thread starts, so that it inherits the mask and never takes a
+    // signal meant for the main thread.
     if (args.forwardOnly)
-        tandem::sandboxinit::ContainerInit::blockSignals(); // before the forwarder's thread
+        tandem::sandboxinit::ContainerInit::blockSignals();
+    else
+        tandem::sandboxinit::Supervisor::blockSignals();
     Forwarding forwarding;
     if (!forwarding.start(args))
         return 1;

@@ -50,12 +50,20 @@ Supervisor::Supervisor(int controlSocket)
     : m_control(controlSocket)
 {}
 
-int Supervisor::run()
+void Supervisor::blockSignals()
 {
     sigset_t childSignals;
     sigemptyset(&childSignals);
     sigaddset(&childSignals, SIGCHLD);
-    ::sigprocmask(SIG_BLOCK, &childSignals, nullptr);
+    ::pthread_sigmask(SIG_BLOCK, &childSignals, nullptr);
+}
+
+int Supervisor::run()
+{
+    blockSignals();
+    sigset_t childSignals;
+    sigemptyset(&childSignals);
+    sigaddset(&childSignals, SIGCHLD);
     m_childSignals = ::signalfd(-1, &childSignals, SFD_CLOEXEC | SFD_NONBLOCK);
     ::signal(SIGPIPE, SIG_IGN);
 
