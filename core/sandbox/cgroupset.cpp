@@ -131,7 +131,7 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
     return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
 }
 
-std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
+std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid, const QString &marker)
 {
     // One "id:controllers:path" line per hierarchy; controllers mounted together (cpu,cpuacct)
     // are reached through the link each one has under /sys/fs/cgroup.
@@ -145,7 +145,7 @@ std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
             const QString path =
                 kRoot + controller
                 + QString::fromUtf8(line.mid(fields.at(0).size() + fields.at(1).size() + 2));
-            if (QFileInfo(path).isDir())
+            if (path.contains(marker) && QFileInfo(path).isDir())
                 directories << path;
         }
     }

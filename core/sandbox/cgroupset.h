@@ -27,9 +27,11 @@ public:
     // A group inside this one, e.g. for one command.
     std::unique_ptr<CgroupSet> createChild(const QString &name) const;
     // The groups another manager (a container engine) put process `pid` in, to read them: the
-    // set neither kills nor removes them when it goes. Null when the process is gone or has no
-    // pids group in cgroup v1.
-    static std::unique_ptr<CgroupSet> attach(qint64 pid);
+    // set neither kills nor removes them when it goes. Only groups whose path holds `marker`
+    // count (engines name them after the container), so that a pid that was reused meanwhile
+    // never leads to another group. Null when the process is gone or has no such pids group in
+    // cgroup v1.
+    static std::unique_ptr<CgroupSet> attach(qint64 pid, const QString &marker);
 
     QStringList controllers() const;
     bool setProcessLimit(int processes);

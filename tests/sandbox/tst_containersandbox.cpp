@@ -1,3 +1,4 @@
+#include "sandbox/cgroupset.h"
 #include "sandbox/containersandbox.h"
 #include "standinserver.h"
 
@@ -5,11 +6,14 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <mutex>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace tandem;
 
@@ -117,6 +121,7 @@ private slots:
     void stopRemovesTheContainer();
     void leftoversOfADeadRunAreRemoved();
     void coldContainerPerCommand();
+    void exitedFirstProcessLeadsToNoGroup();
     void remoteEngineRoundTripsThroughArchives();
     void allowedHostIsReachedThroughTheProxy_data();
     void allowedHostIsReachedThroughTheProxy();
@@ -651,6 +656,15 @@ void tst_ContainerSandbox::coldContainerPerCommand()
     QCOMPARE(result.stderrData, QByteArray("e\n"));
     // Nothing carries over from one command to the next.
     QVERIFY(run(box, shell("test -e /tmp/x")).exitCode != 0);
+    // Commands that end at once leave no limit behind, whatever their first process's pid
+    // belongs to by the time the engine reports it.
+    sandbox::ExecRequest trivial;
+    trivial.argv = {QStringLiteral("true")};
+    for (int i = 0; i < 3; ++i) {
+        const auto quick = run(box, trivial);
+        QCOMPARE(quick.exitCode, 0);
+        QCOMPARE(quick.limitHit, sandbox::LimitHit::None);
+    }
 
     QElapsedTimer clock;
     clock.start();
@@ -658,6 +672,31 @@ void tst_ContainerSandbox::coldContainerPerCommand()
     QVERIFY2(late.timedOut, sandbox::Sandbox::limitName(late.limitHit));
     QVERIFY2(clock.elapsed() < 4500, qPrintable(QString::number(clock.elapsed())));
     QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.7")), 2000);
+}
+
+void tst_ContainerSandbox::exitedFirstProcessLeadsToNoGroup()
+{
+    // A process that has exited but is not reaped yet (as a cold container's first process can
+    // be when the engine reports its pid) counts as in the root groups: taken for the
+    // container's, the whole machine's CPU time would be the command's.
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    QVERIFY(child > 0);
+    const auto reap = qScopeGuard([child] { ::waitpid(child, nullptr, 0); });
+    QTRY_VERIFY(QFile(QStringLiteral("/proc/%1/stat").arg(child)).open(QIODevice::ReadOnly)
+                && readFile(QStringLiteral("/proc/%1/stat").arg(child)).contains(") Z "));
+    QVERIFY(!sandbox::CgroupSet::attach(child, QStringLiteral("0123456789abcdef")));
+
+    // The warm container's own first process, named after it, is found.
+    sandbox::DockerEngine engine(m_unix);
+    auto state =
+        engine.call("GET", QStringLiteral("/containers/%1/json").arg(m_sandbox->containerId()));
+    QVERIFY(state.has_value());
+    const qint64 pid = (*state)["State"].value("Pid", 0LL);
+    auto group = sandbox::CgroupSet::attach(pid, m_sandbox->containerId());
+    QVERIFY(group);
+    QVERIFY(group->controllers().contains(QStringLiteral("cpuacct")));
 }
 
 void tst_ContainerSandbox::remoteEngineRoundTripsThroughArchives()
