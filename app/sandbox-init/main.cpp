@@ -128,7 +128,7 @@ int main(int argc, char *argv[])
     if (args.forwardOnly)
         tandem::sandboxinit::ContainerInit::blockSignals();
     else
-        tandem::sandboxinit::Supervisor::blockChildSignals();
+        tandem::sandboxinit::Supervisor::blockSignals();
     Forwarding forwarding;
     if (!forwarding.start(args))
         return 1;

@@ -53,7 +53,7 @@ Supervisor::Supervisor(int controlSocket)
     : m_control(controlSocket)
 {}
 
-void Supervisor::blockChildSignals()
+void Supervisor::blockSignals()
 {
     sigset_t childSignals;
     sigemptyset(&childSignals);
@@ -63,7 +63,7 @@ void Supervisor::blockChildSignals()
 
 int Supervisor::run()
 {
-    blockChildSignals();
+    blockSignals();
     sigset_t childSignals;
     sigemptyset(&childSignals);
     sigaddset(&childSignals, SIGCHLD);

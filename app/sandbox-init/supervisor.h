@@ -16,12 +16,13 @@ class Supervisor
 public:
     explicit Supervisor(int controlSocket);
 
+    // Blocks SIGCHLD, which run() reads from a signalfd, in the calling thread and every thread
+    // it starts afterwards: a thread that leaves it unblocked may take it and drop it, and a
+    // command's end would go unseen.
+    static void blockSignals();
+
     // Serves until the control socket closes; returns the process exit status.
     int run();
-
-    // SIGCHLD reaches the supervisor through a signalfd only if every thread blocks it: call
-    // this before starting any thread.
-    static void blockChildSignals();
 
 private:
     bool handleRequest();

@@ -148,7 +148,7 @@ std::unique_ptr<CgroupSet> CgroupSet::createChild(const QString &name) const
     return std::unique_ptr<CgroupSet>(new CgroupSet(directories, true));
 }
 
-std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
+std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid, const QString &marker)
 {
     // One "id:controllers:path" line per hierarchy; controllers mounted together (cpu,cpuacct)
     // are reached through the link each one has under /sys/fs/cgroup.
@@ -162,7 +162,7 @@ std::unique_ptr<CgroupSet> CgroupSet::attach(qint64 pid)
             const QString path =
                 kRoot + controller
                 + QString::fromUtf8(line.mid(fields.at(0).size() + fields.at(1).size() + 2));
-            if (QFileInfo(path).isDir())
+            if (path.contains(marker) && QFileInfo(path).isDir())
                 directories << path;
         }
     }
@@ -275,6 +275,11 @@ qint64 CgroupSet::bytesWritten() const
         QByteArray io = readValue(QStringLiteral("/proc/%1/io").arg(pid.toInt()));
         total += keyedValue(io.replace(':', ""), "write_bytes");
     }
+    // Files on a tmpfs never reach storage, so write_bytes misses them; their pages are
+    // charged to the writer's memory cgroup instead.
+    const QString memory = directory(kMemory);
+    if (!memory.isEmpty())
+        total += keyedValue(readValue(memory + QStringLiteral("/memory.stat")), "total_shmem");
     return total;
 }
 

@@ -28,9 +28,11 @@ public:
     // A group inside this one, e.g. for one command.
     std::unique_ptr<CgroupSet> createChild(const QString &name) const;
     // The groups another manager (a container engine) put process `pid` in, to read them: the
-    // set neither kills nor removes them when it goes. Null when the process is gone or has no
-    // pids group in cgroup v1.
-    static std::unique_ptr<CgroupSet> attach(qint64 pid);
+    // set neither kills nor removes them when it goes. Only groups whose path holds `marker`
+    // count (engines name them after the container), so that a pid that was reused meanwhile
+    // never leads to another group. Null when the process is gone or has no such pids group in
+    // cgroup v1.
+    static std::unique_ptr<CgroupSet> attach(qint64 pid, const QString &marker);
 
     // Waits, at most `patience`, for groups still being removed in the background: a process
     // about to exit calls it so that it leaves no empty group behind.
@@ -46,8 +48,8 @@ public:
 
     qint64 cpuNanoseconds() const;
     // Bytes the group's processes have written to storage (their /proc/<pid>/io write_bytes,
-    // which include the children they reaped): what a disk watch can blame on the group
-    // rather than on everything else writing to the same filesystem.
+    // which include the children they reaped) and to tmpfs (the group's shmem): what a disk
+    // watch can blame on the group rather than on everything else writing to the filesystem.
     qint64 bytesWritten() const;
     qint64 oomKills() const;
     qint64 processLimitHits() const;

@@ -710,8 +710,9 @@ std::unique_ptr<CgroupSet> ContainerSandbox::containerGroup(const QString &conta
     const qint64 pid = (*state)["State"].value("Pid", 0LL);
     if (pid <= 0)
         return nullptr;
-    auto group = CgroupSet::attach(pid);
-    if (!group)
+    auto group = CgroupSet::attach(pid, containerId);
+    // A cold container's first process may be gone already: nothing to say then.
+    if (!group && containerId == m_containerId)
         qCWarning(lcSandbox,
                   "cannot read the cgroups of container %s: CPU time, disk, memory "
                   "and process limits are reported less precisely",

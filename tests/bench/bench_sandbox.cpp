@@ -4,6 +4,8 @@
 // Prints every median and the ratios; the last line is the headline figure.
 
 #include "sandbox/bubblewrapsandbox.h"
+#include "sandbox/containersandbox.h"
+#include "sandbox/dockerengine.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -80,6 +82,11 @@ sandbox::ExecRequest trivialCommand()
 bool runIn(sandbox::Sandbox &box)
 {
     const auto result = box.exec(trivialCommand(), base::CancelToken());
+    if (!result)
+        std::fprintf(stderr, "bench: %s\n", qPrintable(result.error().message));
+    else if (result->exitCode != 0)
+        std::fprintf(stderr, "bench: `true` exited with %d (limit %s): %s\n", result->exitCode,
+                     sandbox::Sandbox::limitName(result->limitHit), result->stderrData.constData());
     return result && result->exitCode == 0;
 }
 
@@ -93,14 +100,54 @@ bool coldBubblewrap(const sandbox::SandboxPolicy &policy)
     return ok;
 }
 
+// The engine DOCKER_HOST names (or the usual sockets), if one answers.
+std::optional<sandbox::EngineEndpoint> answeringEngine()
+{
+    auto endpoint = sandbox::EngineEndpoint::fromEnvironment();
+    if (!endpoint || !sandbox::DockerEngine(*endpoint).ping(std::chrono::seconds(2)))
+        return std::nullopt;
+    return *endpoint;
+}
+
+// Tandem's container backend on that engine, warm (one exec per command) or cold (a container
+// per command).
+std::optional<Figures> measureContainer(const sandbox::SandboxPolicy &policy,
+                                        const sandbox::EngineEndpoint &endpoint, bool cold)
+{
+    sandbox::ContainerSandbox::Options options;
+    options.endpoint = endpoint;
+    options.cold = cold;
+    options.image = qEnvironmentVariable("TANDEM_SANDBOX_IMAGE", "tandem-sandbox:1");
+    sandbox::ContainerSandbox box(policy, options);
+    if (auto started = box.start(); !started) {
+        std::fprintf(stderr, "bench: %s\n", qPrintable(started.error().message));
+        return std::nullopt;
+    }
+    auto figures =
+        cold ? measure(QStringLiteral("container cold (new container)"), 2, 10,
+                       [&] { return runIn(box); })
+             : measure(QStringLiteral("container warm (exec)"), 3, 30, [&] { return runIn(box); });
+    box.stop();
+    return figures;
+}
+
+// Podman's store: the one DOCKER_HOST's private service uses when podman_service.py set it up
+// (CONTAINERS_CONF, passed on as it is, and TANDEM_PODMAN_STORE), so that the image is found.
+QStringList podmanStore()
+{
+    return qEnvironmentVariable("TANDEM_PODMAN_STORE").split(QLatin1Char(' '), Qt::SkipEmptyParts);
+}
+
 bool podmanRun(const QString &image)
 {
     QProcess podman;
     podman.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     podman.setStandardOutputFile(QProcess::nullDevice());
     podman.start(QStringLiteral("podman"),
-                 {QStringLiteral("run"), QStringLiteral("--rm"), QStringLiteral("--network=none"),
-                  image, QStringLiteral("true")});
+                 podmanStore()
+                     + QStringList{QStringLiteral("run"), QStringLiteral("--rm"),
+                                   QStringLiteral("--network=none"), image,
+                                   QStringLiteral("true")});
     return podman.waitForFinished(60'000) && podman.exitStatus() == QProcess::NormalExit
            && podman.exitCode() == 0;
 }
@@ -143,6 +190,15 @@ int main(int argc, char *argv[])
                 [&] { return coldBubblewrap(policy); }),
         "bwrap cold");
 
+    std::optional<Figures> containerWarm;
+    if (const auto engine = answeringEngine()) {
+        containerWarm = measureContainer(policy, *engine, false);
+        add(containerWarm, "container warm");
+        add(measureContainer(policy, *engine, true), "container cold");
+    } else {
+        std::printf("skipped: container backend (no engine answers: set DOCKER_HOST)\n");
+    }
+
     const QString image = qEnvironmentVariable("TANDEM_SANDBOX_IMAGE", "tandem-sandbox:1");
     std::optional<Figures> podman;
     if (!QStandardPaths::findExecutable(QStringLiteral("podman")).isEmpty())
@@ -155,6 +211,10 @@ int main(int argc, char *argv[])
     const double warmP50 = all.at(1).p50;
     std::printf("ratio warm bwrap / bare exec: %.2fx\n", warmP50 / bare);
     std::printf("ratio cold bwrap / warm bwrap: %.2fx\n", all.at(2).p50 / warmP50);
+    if (containerWarm)
+        std::printf("ratio container warm / warm bwrap: %.2fx\n", containerWarm->p50 / warmP50);
+    if (containerWarm && podman)
+        std::printf("ratio podman run / container warm: %.2fx\n", podman->p50 / containerWarm->p50);
     if (podman)
         std::printf("sandbox: warm bwrap %.3f ms p50, %.0fx faster than podman run\n", warmP50,
                     podman->p50 / warmP50);

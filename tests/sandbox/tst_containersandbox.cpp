@@ -1,3 +1,4 @@
+#include "sandbox/cgroupset.h"
 #include "sandbox/containersandbox.h"
 #include "standinserver.h"
 
@@ -5,11 +6,14 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <mutex>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 
 using namespace tandem;
 
@@ -48,11 +52,21 @@ void handTo(const QString &path, const QString &owner)
     QCOMPARE(chown.exitCode(), 0);
 }
 
-// The container's processes are the host's too (a rootful engine): pgrep sees them.
+// The container's processes are the host's too (a rootful engine): pgrep sees them. So does it
+// see the processes of other tests, and of other runs of this one, on the same machine: every
+// process a test looks for carries this run's number, e.g. "sleep 1234567.15", and none has
+// the command line of another test's (the bubblewrap one looks for "while :; do :; done").
+const QString kRun = QString::number(1'000'000 + ::getpid());
+
+QString marked(QString script)
+{
+    return script.replace(QStringLiteral("RUN"), kRun);
+}
+
 bool hostProcessWith(const QString &marker)
 {
     QProcess pgrep;
-    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), marker});
+    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), marked(marker)});
     pgrep.waitForFinished();
     return pgrep.exitCode() == 0;
 }
@@ -107,6 +121,7 @@ private slots:
     void stopRemovesTheContainer();
     void leftoversOfADeadRunAreRemoved();
     void coldContainerPerCommand();
+    void exitedFirstProcessLeadsToNoGroup();
     void remoteEngineRoundTripsThroughArchives();
     void allowedHostIsReachedThroughTheProxy_data();
     void allowedHostIsReachedThroughTheProxy();
@@ -123,8 +138,10 @@ private:
     std::unique_ptr<QTemporaryDir> m_workspace;
     std::unique_ptr<sandbox::ContainerSandbox> m_sandbox;
     // One second of CPU time and 8 MiB written per command, started by the first test to need it.
+    // Its workspace is a tmpfs of its own.
     std::unique_ptr<QTemporaryDir> m_limitedWorkspace;
     std::unique_ptr<sandbox::ContainerSandbox> m_limited;
+    bool m_limitedMounted = false;
 };
 
 sandbox::SandboxPolicy tst_ContainerSandbox::policy(const QString &workspace) const
@@ -133,7 +150,9 @@ sandbox::SandboxPolicy tst_ContainerSandbox::policy(const QString &workspace) co
     p.workspace = workspace;
     p.limits.memoryBytes = qint64(256) << 20;
     p.limits.processes = 64;
-    p.limits.diskBytes = qint64(64) << 20;
+    // Free space is watched on the workspace's whole filesystem, which the machine shares: a
+    // cap with room for what others write meanwhile.
+    p.limits.diskBytes = qint64(512) << 20;
     return p;
 }
 
@@ -151,7 +170,17 @@ sandbox::ExecResult tst_ContainerSandbox::run(sandbox::Sandbox &box,
 sandbox::ContainerSandbox &tst_ContainerSandbox::limited()
 {
     if (!m_limited) {
+        // On a filesystem of its own, so that only the command's writes change its free space.
         m_limitedWorkspace = std::make_unique<QTemporaryDir>();
+        QProcess mount;
+        mount.start(QStringLiteral("mount"),
+                    {QStringLiteral("-t"), QStringLiteral("tmpfs"), QStringLiteral("-o"),
+                     QStringLiteral("size=128m,mode=0755"), QStringLiteral("tandem-test"),
+                     m_limitedWorkspace->path()});
+        mount.waitForFinished();
+        m_limitedMounted = mount.exitCode() == 0;
+        if (!m_limitedMounted)
+            qWarning("no tmpfs for the limited workspace: %s", mount.readAllStandardError().data());
         auto p = policy(m_limitedWorkspace->path());
         p.limits.cpuTime = std::chrono::seconds(1);
         p.limits.diskBytes = 8 << 20;
@@ -197,6 +226,8 @@ void tst_ContainerSandbox::cleanupTestCase()
         m_sandbox->stop();
     if (m_limited)
         m_limited->stop();
+    if (m_limitedMounted)
+        QProcess::execute(QStringLiteral("umount"), {m_limitedWorkspace->path()});
 }
 
 void tst_ContainerSandbox::runsInTheWorkspace()
@@ -338,34 +369,38 @@ void tst_ContainerSandbox::timeoutKillsEscapingChildren()
 {
     // Case 22 A: background, setsid, nohup and double-forked children, then an exec.
     const QString script =
-        QStringLiteral("echo start; ( sleep 1234.5; touch ./LATE_A ) & "
-                       "setsid sh -c 'sleep 1234.6; touch ./LATE_B' & "
-                       "nohup sh -c 'while :; do : container-spin; done' >/dev/null 2>&1 & "
-                       "sh -c 'sleep 1234.7 </dev/null >/dev/null 2>&1 &'; "
-                       "exec sleep 1234.8");
+        marked("echo start; ( sleep RUN.15; touch ./LATE_A ) & "
+               "setsid sh -c 'sleep RUN.16; touch ./LATE_B' & "
+               "nohup sh -c 'while true; do :; done; echo RUN' >/dev/null 2>&1 & "
+               "sh -c 'sleep RUN.17 </dev/null >/dev/null 2>&1 &'; "
+               "exec sleep RUN.18");
     QElapsedTimer clock;
     clock.start();
     const auto result = run(*m_sandbox, shell(script, 3000));
 
-    QVERIFY(result.timedOut);
+    QVERIFY2(result.timedOut, sandbox::Sandbox::limitName(result.limitHit));
     QCOMPARE(result.limitHit, sandbox::LimitHit::WallTime);
     QCOMPARE(result.stdoutData, QByteArray("start\n"));
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234")), 2000);
-    QVERIFY(!hostProcessWith(QStringLiteral("while :; do : container-spin; done")));
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.1")), 2000);
+    QVERIFY(!hostProcessWith(QStringLiteral("done; echo RUN")));
 
     // Inside, nothing of the command is left, not even a zombie. The last killed processes may
     // take the first process a moment to reap on a busy machine: up to 2 s.
-    const auto left = run(*m_sandbox, shell("for i in $(seq 40); do "
-                                            "ps -e -o stat=,args= > /tmp/ps; "
-                                            "grep -q '^Z\\|12[3]4\\|whil[e] :' /tmp/ps || break; "
-                                            "sleep 0.05; done; cat /tmp/ps"));
+    // The pattern is written so that it does not find the script itself.
+    const QString pattern =
+        QStringLiteral("^Z\\|[%1]%2\\|whil[e] true").arg(kRun.left(1), kRun.mid(1));
+    const auto left = run(*m_sandbox, shell(QStringLiteral("for i in $(seq 40); do "
+                                                           "ps -e -o stat=,args= > /tmp/ps; "
+                                                           "grep -q '%1' /tmp/ps || break; "
+                                                           "sleep 0.05; done; cat /tmp/ps")
+                                                .arg(pattern)));
     const QByteArray processes = left.stdoutData;
     QVERIFY2(processes.left(processes.indexOf('\n')).endsWith("/run/tandem/init --forward-only"),
              processes);
     QVERIFY2(!processes.contains("\nZ"), processes);
-    QVERIFY2(!processes.contains("1234"), processes);
-    QVERIFY2(!processes.contains("while :"), processes);
+    QVERIFY2(!processes.contains(kRun.toUtf8()), processes);
+    QVERIFY2(!processes.contains("while true"), processes);
     QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_A")));
     QVERIFY(!QFileInfo::exists(m_workspace->filePath("LATE_B")));
 }
@@ -375,13 +410,14 @@ void tst_ContainerSandbox::childHoldingThePipeDoesNotBlock()
     // Case 22 B: the command exits at once; a child keeps its stdout open.
     QElapsedTimer clock;
     clock.start();
-    const auto result = run(*m_sandbox, shell("( sleep 1233.5; echo late ) & exit 0", 10'000));
+    const auto result =
+        run(*m_sandbox, shell(marked("( sleep RUN.25; echo late ) & exit 0"), 10'000));
     QVERIFY(!result.timedOut);
     QCOMPARE(result.exitCode, 0);
     QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     QVERIFY(!result.stdoutData.contains("late"));
     // Nothing of a finished command runs on.
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1233.5")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.25")), 2000);
 }
 
 void tst_ContainerSandbox::cancelStopsAtOnce()
@@ -393,38 +429,38 @@ void tst_ContainerSandbox::cancelStopsAtOnce()
     });
     QElapsedTimer clock;
     clock.start();
-    auto result = m_sandbox->exec(shell("sleep 1234.9"), cancel);
+    auto result = m_sandbox->exec(shell(marked("sleep RUN.35")), cancel);
     stopper.join();
 
     QVERIFY(result.has_value());
     QVERIFY(result->cancelled);
     QVERIFY(!result->timedOut);
     QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1234.9")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.35")), 2000);
 }
 
 void tst_ContainerSandbox::processCountIsCapped()
 {
     // A bounded stand-in for a fork bomb: fork until refused, 300 at the most.
-    const QString forker = QStringLiteral("python3 -c 'import os, time\n"
-                                          "n = 0\n"
-                                          "for i in range(300):\n"
-                                          "    try:\n"
-                                          "        pid = os.fork()\n"
-                                          "    except OSError:\n"
-                                          "        break\n"
-                                          "    if pid == 0:\n"
-                                          "        time.sleep(1234.4)\n"
-                                          "        os._exit(0)\n"
-                                          "    n += 1\n"
-                                          "print(n)'");
+    const QString forker = marked("python3 -c 'import os, time\n"
+                                  "n = 0\n"
+                                  "for i in range(300):\n"
+                                  "    try:\n"
+                                  "        pid = os.fork()\n"
+                                  "    except OSError:\n"
+                                  "        break\n"
+                                  "    if pid == 0:\n"
+                                  "        time.sleep(RUN.45)\n"
+                                  "        os._exit(0)\n"
+                                  "    n += 1\n"
+                                  "print(n)'");
     const auto result = run(*m_sandbox, shell(forker));
     const int forked = result.stdoutData.trimmed().toInt();
     QVERIFY2(forked > 0 && forked < 64, result.stdoutData + result.stderrData);
     // The command ended on its own, but a fork was refused: the caller learns why.
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.limitHit, sandbox::LimitHit::Processes);
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep(1234.4)")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep.RUN.45")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
 
@@ -434,10 +470,10 @@ void tst_ContainerSandbox::forkBombEndsWithTheTimeout()
     // start in the container to kill it.
     QElapsedTimer clock;
     clock.start();
-    const auto result = run(*m_sandbox, shell("f(){ f | f & }; f; sleep 1232.5", 4000));
-    QVERIFY(result.timedOut);
+    const auto result = run(*m_sandbox, shell(marked("f(){ f | f & }; f; sleep RUN.55"), 4000));
+    QVERIFY2(result.timedOut, sandbox::Sandbox::limitName(result.limitHit));
     QVERIFY2(clock.elapsed() < 6500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1232.5")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.55")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
 
@@ -460,16 +496,14 @@ void tst_ContainerSandbox::cpuBurnersAreStoppedAtTheSummedCpuLimit()
     // eight seconds, so only the sum over the container's cgroup can stop them this soon.
     QElapsedTimer clock;
     clock.start();
-    const auto result =
-        run(limited(),
-            shell("for i in 1 2 3 4 5 6 7; do "
-                  "(while :; do : container-spin; done) & done; while :; do : container-spin; done",
-                  20'000));
+    const auto result = run(limited(), shell(marked("for i in 1 2 3 4 5 6 7; do "
+                                                    "(while true; do :; done) & done; "
+                                                    "while true; do :; done # RUN"),
+                                             20'000));
     QCOMPARE(result.limitHit, sandbox::LimitHit::CpuTime);
     QVERIFY(!result.timedOut);
     QVERIFY2(clock.elapsed() < 5000, QByteArray::number(clock.elapsed()));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("while :; do : container-spin; done")),
-                             2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("done # RUN")), 2000);
 }
 
 void tst_ContainerSandbox::oversizedFileIsStoppedAtTheDiskLimit()
@@ -490,7 +524,7 @@ void tst_ContainerSandbox::manySmallFilesAreStoppedAtTheDiskLimit()
     QCOMPARE(result.limitHit, sandbox::LimitHit::Disk);
     const QStringList parts =
         QDir(m_limitedWorkspace->path()).entryList({QStringLiteral("part*")}, QDir::Files);
-    QVERIFY2(parts.size() >= 4 && parts.size() < 40, qPrintable(QString::number(parts.size())));
+    QVERIFY2(parts.size() >= 4 && parts.size() < 40, qPrintable(parts.join(' ')));
     for (const QString &part : parts)
         QFile::remove(m_limitedWorkspace->filePath(part));
 }
@@ -622,13 +656,47 @@ void tst_ContainerSandbox::coldContainerPerCommand()
     QCOMPARE(result.stderrData, QByteArray("e\n"));
     // Nothing carries over from one command to the next.
     QVERIFY(run(box, shell("test -e /tmp/x")).exitCode != 0);
+    // Commands that end at once leave no limit behind, whatever their first process's pid
+    // belongs to by the time the engine reports it.
+    sandbox::ExecRequest trivial;
+    trivial.argv = {QStringLiteral("true")};
+    for (int i = 0; i < 3; ++i) {
+        const auto quick = run(box, trivial);
+        QCOMPARE(quick.exitCode, 0);
+        QCOMPARE(quick.limitHit, sandbox::LimitHit::None);
+    }
 
     QElapsedTimer clock;
     clock.start();
-    const auto late = run(box, shell("setsid sleep 1229.5 & sleep 1229.6", 2000));
-    QVERIFY(late.timedOut);
+    const auto late = run(box, shell(marked("setsid sleep RUN.75 & sleep RUN.76"), 2000));
+    QVERIFY2(late.timedOut, sandbox::Sandbox::limitName(late.limitHit));
     QVERIFY2(clock.elapsed() < 4500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep 1229")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.7")), 2000);
+}
+
+void tst_ContainerSandbox::exitedFirstProcessLeadsToNoGroup()
+{
+    // A process that has exited but is not reaped yet (as a cold container's first process can
+    // be when the engine reports its pid) counts as in the root groups: taken for the
+    // container's, the whole machine's CPU time would be the command's.
+    const pid_t child = ::fork();
+    if (child == 0)
+        ::_exit(0);
+    QVERIFY(child > 0);
+    const auto reap = qScopeGuard([child] { ::waitpid(child, nullptr, 0); });
+    QTRY_VERIFY(QFile(QStringLiteral("/proc/%1/stat").arg(child)).open(QIODevice::ReadOnly)
+                && readFile(QStringLiteral("/proc/%1/stat").arg(child)).contains(") Z "));
+    QVERIFY(!sandbox::CgroupSet::attach(child, QStringLiteral("0123456789abcdef")));
+
+    // The warm container's own first process, named after it, is found.
+    sandbox::DockerEngine engine(m_unix);
+    auto state =
+        engine.call("GET", QStringLiteral("/containers/%1/json").arg(m_sandbox->containerId()));
+    QVERIFY(state.has_value());
+    const qint64 pid = (*state)["State"].value("Pid", 0LL);
+    auto group = sandbox::CgroupSet::attach(pid, m_sandbox->containerId());
+    QVERIFY(group);
+    QVERIFY(group->controllers().contains(QStringLiteral("cpuacct")));
 }
 
 void tst_ContainerSandbox::remoteEngineRoundTripsThroughArchives()
