@@ -121,7 +121,10 @@ Launched launchCommand(const LaunchSpec &spec)
     ::close(report[0]);
     if (n == static_cast<ssize_t>(sizeof(failure))) {
         // The child exits at once; the reaper collects it with the orphans.
-        return {-1, std::string(failure.step) + ": " + std::strerror(failure.error)};
+        const std::string what = std::strcmp(failure.step, "exec") == 0
+                                     ? "cannot run " + spec.argv.front()
+                                     : std::string(failure.step);
+        return {-1, what + ": " + std::strerror(failure.error)};
     }
     return {pid, {}};
 }
