@@ -12,8 +12,8 @@ tests/support/podman_service.py start --dir "$service_dir" \
     --image-cache build/sandbox-image/rootfs.tar
 trap 'tests/support/podman_service.py stop --dir "$service_dir"' EXIT
 
-set -a
-# shellcheck disable=SC1091
-. "$service_dir/service.env"
-set +a
+# One NAME=value a line; values may hold spaces (the store's --root and --runroot).
+while IFS='=' read -r name value; do
+    export "$name=$value"
+done < "$service_dir/service.env"
 DOCKER_HOST=$TANDEM_PODMAN_SOCKET build/bench/bench_sandbox
