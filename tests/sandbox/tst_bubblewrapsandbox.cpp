@@ -1,4 +1,5 @@
 #include "sandbox/bubblewrapsandbox.h"
+#include "sandboxtesting.h"
 #include "standinserver.h"
 
 #include <QDir>
@@ -13,35 +14,11 @@
 #include <thread>
 
 using namespace tandem;
+using namespace tandem::sandboxtesting;
 
 namespace {
 
 const QByteArray kCanary = "sk-ant-TEST-CANARY-7f3a";
-
-sandbox::ExecRequest shell(const QString &script, int timeoutMs = 20'000)
-{
-    sandbox::ExecRequest request;
-    request.argv = {QStringLiteral("bash"), QStringLiteral("-c"), script};
-    request.timeout = std::chrono::milliseconds(timeoutMs);
-    return request;
-}
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
-
-// Is anything with this marker in its command line still running anywhere on the host?
-bool hostProcessWith(const QString &marker)
-{
-    QProcess pgrep;
-    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), marker});
-    pgrep.waitForFinished();
-    return pgrep.exitCode() == 0;
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "sandbox/cgroupset.h"
 #include "sandbox/containersandbox.h"
+#include "sandboxtesting.h"
 #include "standinserver.h"
 
 #include <QDir>
@@ -16,32 +17,11 @@
 #include <unistd.h>
 
 using namespace tandem;
+using namespace tandem::sandboxtesting;
 
 namespace {
 
 const QByteArray kCanary = "sk-ant-TEST-CANARY-c0n7";
-
-sandbox::ExecRequest shell(const QString &script, int timeoutMs = 20'000)
-{
-    sandbox::ExecRequest request;
-    request.argv = {QStringLiteral("bash"), QStringLiteral("-c"), script};
-    request.timeout = std::chrono::milliseconds(timeoutMs);
-    return request;
-}
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // A user's repository on a desktop: owned by someone other than root, who runs these tests.
 void handTo(const QString &path, const QString &owner)
@@ -63,12 +43,9 @@ QString marked(QString script)
     return script.replace(QStringLiteral("RUN"), kRun);
 }
 
-bool hostProcessWith(const QString &marker)
+bool runProcessWith(const QString &marker)
 {
-    QProcess pgrep;
-    pgrep.start(QStringLiteral("pgrep"), {QStringLiteral("-f"), marked(marker)});
-    pgrep.waitForFinished();
-    return pgrep.exitCode() == 0;
+    return hostProcessWith(marked(marker));
 }
 
 // What tests/support/podman_service.py wrote for this run.
@@ -382,8 +359,8 @@ void tst_ContainerSandbox::timeoutKillsEscapingChildren()
     QCOMPARE(result.limitHit, sandbox::LimitHit::WallTime);
     QCOMPARE(result.stdoutData, QByteArray("start\n"));
     QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.1")), 2000);
-    QVERIFY(!hostProcessWith(QStringLiteral("done; echo RUN")));
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("sleep RUN.1")), 2000);
+    QVERIFY(!runProcessWith(QStringLiteral("done; echo RUN")));
 
     // Inside, nothing of the command is left, not even a zombie. The last killed processes may
     // take the first process a moment to reap on a busy machine: up to 2 s.
@@ -417,7 +394,7 @@ void tst_ContainerSandbox::childHoldingThePipeDoesNotBlock()
     QVERIFY2(clock.elapsed() < 3000, qPrintable(QString::number(clock.elapsed())));
     QVERIFY(!result.stdoutData.contains("late"));
     // Nothing of a finished command runs on.
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.25")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("sleep RUN.25")), 2000);
 }
 
 void tst_ContainerSandbox::cancelStopsAtOnce()
@@ -436,7 +413,7 @@ void tst_ContainerSandbox::cancelStopsAtOnce()
     QVERIFY(result->cancelled);
     QVERIFY(!result->timedOut);
     QVERIFY2(clock.elapsed() < 2500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.35")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("sleep RUN.35")), 2000);
 }
 
 void tst_ContainerSandbox::processCountIsCapped()
@@ -460,7 +437,7 @@ void tst_ContainerSandbox::processCountIsCapped()
     // The command ended on its own, but a fork was refused: the caller learns why.
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.limitHit, sandbox::LimitHit::Processes);
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("time.sleep.RUN.45")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("time.sleep.RUN.45")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
 
@@ -473,7 +450,7 @@ void tst_ContainerSandbox::forkBombEndsWithTheTimeout()
     const auto result = run(*m_sandbox, shell(marked("f(){ f | f & }; f; sleep RUN.55"), 4000));
     QVERIFY2(result.timedOut, sandbox::Sandbox::limitName(result.limitHit));
     QVERIFY2(clock.elapsed() < 6500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.55")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("sleep RUN.55")), 2000);
     QCOMPARE(run(*m_sandbox, shell("echo alive")).stdoutData, QByteArray("alive\n"));
 }
 
@@ -503,7 +480,7 @@ void tst_ContainerSandbox::cpuBurnersAreStoppedAtTheSummedCpuLimit()
     QCOMPARE(result.limitHit, sandbox::LimitHit::CpuTime);
     QVERIFY(!result.timedOut);
     QVERIFY2(clock.elapsed() < 5000, QByteArray::number(clock.elapsed()));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("done # RUN")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("done # RUN")), 2000);
 }
 
 void tst_ContainerSandbox::oversizedFileIsStoppedAtTheDiskLimit()
@@ -671,7 +648,7 @@ void tst_ContainerSandbox::coldContainerPerCommand()
     const auto late = run(box, shell(marked("setsid sleep RUN.75 & sleep RUN.76"), 2000));
     QVERIFY2(late.timedOut, sandbox::Sandbox::limitName(late.limitHit));
     QVERIFY2(clock.elapsed() < 4500, qPrintable(QString::number(clock.elapsed())));
-    QTRY_VERIFY_WITH_TIMEOUT(!hostProcessWith(QStringLiteral("sleep RUN.7")), 2000);
+    QTRY_VERIFY_WITH_TIMEOUT(!runProcessWith(QStringLiteral("sleep RUN.7")), 2000);
 }
 
 void tst_ContainerSandbox::exitedFirstProcessLeadsToNoGroup()

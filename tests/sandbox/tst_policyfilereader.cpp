@@ -1,4 +1,5 @@
 #include "sandbox/policyfilereader.h"
+#include "sandboxtesting.h"
 
 #include <QDir>
 #include <QFile>
@@ -6,6 +7,7 @@
 #include <QtTest>
 
 using namespace tandem;
+using namespace tandem::sandboxtesting;
 using sandbox::PolicyFile;
 using sandbox::PolicyFileReader;
 using std::chrono::milliseconds;
@@ -18,14 +20,6 @@ namespace {
 
 constexpr auto kUser = PolicyFile::Origin::User;
 constexpr auto kRepository = PolicyFile::Origin::Repository;
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(content), content.size());
-}
 
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "sandbox/policyfilereader.h"
 #include "sandbox/policyresolver.h"
+#include "sandboxtesting.h"
 
 #include <QDir>
 #include <QFile>
@@ -7,6 +8,7 @@
 #include <QtTest>
 
 using namespace tandem;
+using namespace tandem::sandboxtesting;
 using sandbox::PolicyFile;
 using sandbox::PolicyFileReader;
 using sandbox::PolicyResolver;
@@ -65,14 +67,6 @@ ResolvedPolicy combine(const QByteArray &user, const QByteArray &repository)
     if (!resolved)
         qFatal("policies did not combine: %s", qPrintable(resolved.error().message));
     return *resolved;
-}
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QVERIFY(QDir().mkpath(QFileInfo(path).absolutePath()));
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    QCOMPARE(file.write(content), content.size());
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "sandbox/tarreader.h"
 #include "sandbox/tarwriter.h"
 #include "sandbox/workspacesync.h"
+#include "sandboxtesting.h"
 
 #include <QDir>
 #include <QFile>
@@ -10,21 +11,9 @@
 
 using namespace tandem::sandbox;
 
+using namespace tandem::sandboxtesting;
+
 namespace {
-
-void writeFile(const QString &path, const QByteArray &content)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile file(path);
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(content);
-}
-
-QByteArray readFile(const QString &path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 // An archive written by another tar implementation (Python's), the way a hostile container
 // could shape it: `script` adds members to the open TarFile `t`.
