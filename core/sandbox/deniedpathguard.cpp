@@ -5,9 +5,12 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <vector>
 
 namespace tandem::sandbox {
 
@@ -36,6 +39,15 @@ void removeWithoutFollowing(const QString &path)
     }
 }
 
+// A real folder, not a link to one; the entry's own type when the filesystem gives it.
+bool isFolder(const QByteArray &path, unsigned char type)
+{
+    if (type != DT_UNKNOWN)
+        return type == DT_DIR;
+    struct stat info;
+    return ::lstat(path.constData(), &info) == 0 && S_ISDIR(info.st_mode);
+}
+
 // Whether any folder between the workspace and the path is a symlink.
 bool throughLink(const QString &workspace, const QString &relative)
 {
@@ -61,27 +73,32 @@ DeniedPathGuard::DeniedPathGuard(QString workspace, const QStringList &paths)
 }
 
 // Every .git and .envrc below the workspace's top level, without following links or going
-// into .git folders and node_modules, and within a bound so a huge tree costs little.
+// into .git folders and node_modules, and within a bound. This runs after every command, so
+// it reads folders with readdir and the entry types they carry, not a stat per file.
 QStringList DeniedPathGuard::nestedTraps() const
 {
     QStringList found;
-    QStringList pending{QString()};
+    std::vector<QByteArray> pending{QByteArray()};
+    const QByteArray root = QFile::encodeName(m_workspace);
     int visited = 0;
-    while (!pending.isEmpty() && visited < kMaxWalkedEntries) {
-        const QString relative = pending.takeLast();
-        const QDir dir(m_workspace + QLatin1Char('/') + relative);
-        const auto names = dir.entryList(QDir::AllEntries | QDir::Hidden | QDir::System
-                                         | QDir::NoDotAndDotDot | QDir::NoSymLinks);
-        for (const QString &name : names) {
-            ++visited;
-            const QString child = relative.isEmpty() ? name : relative + QLatin1Char('/') + name;
-            const bool trap = name == QLatin1String(".git") || name == QLatin1String(".envrc");
+    while (!pending.empty() && visited < kMaxWalkedEntries) {
+        const QByteArray relative = std::move(pending.back());
+        pending.pop_back();
+        DIR *dir = ::opendir((root + '/' + relative).constData());
+        if (!dir)
+            continue;
+        while (const dirent *entry = ::readdir(dir)) {
+            const QByteArray name(entry->d_name);
+            if (name == "." || name == ".." || ++visited > kMaxWalkedEntries)
+                continue;
+            const QByteArray child = relative.isEmpty() ? name : relative + '/' + name;
+            const bool trap = name == ".git" || name == ".envrc";
             if (trap && !relative.isEmpty())
-                found << child;
-            if (!trap && name != QLatin1String("node_modules")
-                && QFileInfo(dir.filePath(name)).isDir())
-                pending << child;
+                found << QFile::decodeName(child);
+            if (!trap && name != "node_modules" && isFolder(root + '/' + child, entry->d_type))
+                pending.push_back(child);
         }
+        ::closedir(dir);
     }
     return found;
 }
