@@ -57,7 +57,8 @@ base::Result<std::unique_ptr<ContainerHostFolder>> ContainerHostFolder::create()
 
     const QString emptyFolder = folder->emptyFolder();
     if (!QDir().mkdir(emptyFolder))
-        return std::unexpected(folderError(QStringLiteral("cannot make %1").arg(emptyFolder), errno));
+        return std::unexpected(
+            folderError(QStringLiteral("cannot make %1").arg(emptyFolder), errno));
     ::chmod(QFile::encodeName(emptyFolder).constData(), 0555);
 
     if (auto written = folder->writeFilter(); !written)
@@ -127,8 +128,8 @@ base::Status ContainerHostFolder::listen()
     if (m_listener < 0
         || ::bind(m_listener, reinterpret_cast<const sockaddr *>(&address), sizeof(address)) != 0
         || ::listen(m_listener, 64) != 0)
-        return std::unexpected(folderError(QStringLiteral("cannot listen on the lease socket"),
-                                           errno));
+        return std::unexpected(
+            folderError(QStringLiteral("cannot listen on the lease socket"), errno));
     ::chmod(socketPath.constData(), 0777);
     return {};
 }

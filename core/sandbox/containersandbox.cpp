@@ -203,6 +203,11 @@ nlohmann::json ContainerSandbox::mounts() const
                     {"Source", m_hostFolder->path().toStdString()},
                     {"Target", ContainerHostFolder::kInside},
                     {"ReadOnly", true}});
+    for (const ChannelFolder &channel : m_policy.channelFolders)
+        list.push_back({{"Type", "bind"},
+                        {"Source", channel.host.toStdString()},
+                        {"Target", channel.inside.toStdString()},
+                        {"ReadOnly", true}});
     if (m_network && m_network->isOn())
         list.push_back({{"Type", "bind"},
                         {"Source", m_network->hostFolder().toStdString()},
@@ -388,6 +393,12 @@ base::Status ContainerSandbox::startContainer(const QString &id)
 base::Status ContainerSandbox::prepareNetwork()
 {
     m_init.clear();
+    if (m_engine->endpoint().isRemote() && !m_policy.channelFolders.isEmpty())
+        return base::fail("sandbox_remote_channel",
+                          QStringLiteral("The container engine at %1 is remote and cannot reach "
+                                         "Tandem's tool channel: use a local engine "
+                                         "(DOCKER_HOST=unix://...) for scripts that call tools.")
+                              .arg(m_engine->endpoint().url()));
     if (m_engine->endpoint().isRemote()) {
         if (m_policy.allowedHosts.isEmpty())
             return {};

@@ -15,9 +15,12 @@ struct ToolOutput
 {
     std::string text;
     bool isError = false;
+    // For the transcript and the user, never for the model: what happened inside the tool
+    // (a script's nested tool calls, say).
+    nlohmann::json details;
 
-    static ToolOutput ok(std::string text) { return {std::move(text), false}; }
-    static ToolOutput error(std::string text) { return {std::move(text), true}; }
+    static ToolOutput ok(std::string text) { return {std::move(text), false, {}}; }
+    static ToolOutput error(std::string text) { return {std::move(text), true, {}}; }
 };
 
 // A capability the model can call. Implementations validate their own input and never throw.
@@ -28,6 +31,10 @@ public:
 
     virtual llm::ToolSpec spec() const = 0;
     virtual ToolOutput run(const nlohmann::json &input, const base::CancelToken &cancel) = 0;
+
+    // Whether scripts' calls may run this tool from several threads at once; otherwise they
+    // take turns.
+    virtual bool runsConcurrently() const { return false; }
 };
 
 } // namespace tandem::tools

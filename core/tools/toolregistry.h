@@ -7,13 +7,21 @@
 
 namespace tandem::tools {
 
-// The tools one agent may use, by their registered names.
+// The tools one agent may use, by their registered names. Each tool says who may call it
+// (ToolSpec::allowedCallers): the model, scripts of the code-execution tool, or both. Lookups
+// match names exactly, byte for byte: no case folding, trimming or normalisation.
 class ToolRegistry
 {
 public:
     void add(std::unique_ptr<Tool> tool);
+
+    // For the model's own calls: only tools that allow the direct caller.
     Tool *find(const std::string &name) const;
     std::vector<llm::ToolSpec> specs() const;
+
+    // For scripts: only tools that allow a code-execution caller.
+    Tool *findForCode(const std::string &name) const;
+    std::vector<llm::ToolSpec> codeSpecs() const;
 
 private:
     std::vector<std::unique_ptr<Tool>> m_tools;

@@ -265,7 +265,7 @@ void tst_AnthropicClient::declaresToolsByProvider()
     config.nativeToolTypes = native;
     llm::AnthropicClient client(config);
     llm::ModelRequest request = helloRequest();
-    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124"});
+    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124", {}});
 
     const json body = client.requestBody(request);
     QCOMPARE(body["tools"].size(), size_t(1));
