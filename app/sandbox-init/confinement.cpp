@@ -76,8 +76,8 @@ unsigned long keptFlags(const struct statvfs &now)
 {
     unsigned long flags = 0;
     const std::pair<unsigned long, unsigned long> pairs[] = {
-        {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},         {ST_NODEV, MS_NODEV},
-        {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},       {ST_NODIRATIME, MS_NODIRATIME},
+        {ST_RDONLY, MS_RDONLY},     {ST_NOSUID, MS_NOSUID},          {ST_NODEV, MS_NODEV},
+        {ST_NOEXEC, MS_NOEXEC},     {ST_NOATIME, MS_NOATIME},        {ST_NODIRATIME, MS_NODIRATIME},
         {ST_RELATIME, MS_RELATIME}, {ST_SYNCHRONOUS, MS_SYNCHRONOUS}};
     for (const auto &[reported, flag] : pairs) {
         if (now.f_flag & reported)
