@@ -1,19 +1,35 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs the benchmarks in tests/bench on a quiet machine.
-# The sandbox benchmark measures a trivial command every way Tandem can run it, side by side:
-# a private Podman service (with the sandbox image) is started for the container variants and
+# Installs what is missing, builds, and runs the benchmarks in tests/bench on a quiet machine:
+#   packaging/run-bench.sh            both, the sandbox's first
+#   packaging/run-bench.sh sandbox    a trivial command every way Tandem can run it
+#   packaging/run-bench.sh ptc        tool calls from a sandboxed script to the host
+# Each prints every variant it measured; its last line is its headline. For the sandbox's, a
+# private Podman service (with the sandbox image) is started for the container variants and
 # `podman run`, and stopped again by its pid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packaging/build.sh
-service_dir=build/bench-podman
-tests/support/podman_service.py start --dir "$service_dir" \
-    --image-cache build/sandbox-image/rootfs.tar
-trap 'tests/support/podman_service.py stop --dir "$service_dir"' EXIT
+which=${1:-all}
+case $which in
+    all | sandbox | ptc) ;;
+    *) echo "usage: packaging/run-bench.sh [sandbox|ptc]" >&2; exit 2 ;;
+esac
 
-# One NAME=value a line; values may hold spaces (the store's --root and --runroot).
-while IFS='=' read -r name value; do
-    export "$name=$value"
-done < "$service_dir/service.env"
-DOCKER_HOST=$TANDEM_PODMAN_SOCKET build/bench/bench_sandbox
+packaging/build.sh
+
+if [[ $which == all || $which == sandbox ]]; then
+    service_dir=build/bench-podman
+    tests/support/podman_service.py start --dir "$service_dir" \
+        --image-cache build/sandbox-image/rootfs.tar
+    trap 'tests/support/podman_service.py stop --dir "$service_dir"' EXIT
+
+    # One NAME=value a line; values may hold spaces (the store's --root and --runroot).
+    while IFS='=' read -r name value; do
+        export "$name=$value"
+    done < "$service_dir/service.env"
+    DOCKER_HOST=$TANDEM_PODMAN_SOCKET build/bench/bench_sandbox
+fi
+
+if [[ $which == all || $which == ptc ]]; then
+    build/bench/bench_ptc
+fi

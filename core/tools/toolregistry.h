@@ -24,7 +24,15 @@ public:
     std::vector<llm::ToolSpec> codeSpecs() const;
 
 private:
-    std::vector<std::unique_ptr<Tool>> m_tools;
+    struct Entry
+    {
+        std::unique_ptr<Tool> tool;
+        // Kept from add(): a tool's name and callers never change, and a tool whose own
+        // description lists the others (the code tool) must not be asked while it asks.
+        llm::ToolSpec spec;
+    };
+
+    std::vector<Entry> m_tools;
 };
 
 } // namespace tandem::tools

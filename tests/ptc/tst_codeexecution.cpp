@@ -220,6 +220,9 @@ std::vector<json> tst_CodeExecution::auditLines(const std::string &run) const
 
 void tst_CodeExecution::directListOffersOnlyDirectTools()
 {
+    // In a session the code tool sits in the registry whose tools it describes.
+    m_registry.add(std::make_unique<ptc::CodeExecutionTool>(*m_sandbox, *m_broker,
+                                                            ptc::CodeExecutionTool::Limits{}));
     QStringList direct;
     for (const llm::ToolSpec &spec : m_registry.specs())
         direct << QString::fromStdString(spec.name);
@@ -228,9 +231,11 @@ void tst_CodeExecution::directListOffersOnlyDirectTools()
         code << QString::fromStdString(spec.name);
 
     QVERIFY(direct.contains("get_issue") && direct.contains("git_push"));
+    QVERIFY(direct.contains("code_execution"));
     QVERIFY(!direct.contains("list_files"));
     QVERIFY(code.contains("get_issue") && code.contains("list_files"));
     QVERIFY(!code.contains("git_push") && !code.contains("run_tool"));
+    QVERIFY(!code.contains("code_execution"));
     QVERIFY(m_registry.find("list_files") == nullptr);
     QVERIFY(m_registry.findForCode("git_push") == nullptr);
     // The code tool tells the model about what scripts may call, and nothing else.
