@@ -3,6 +3,8 @@
 #include "audit/auditlog.h"
 #include "ptc/codeexecutiontool.h"
 #include "ptc/toolbroker.h"
+#include "reporting/kpitool.h"
+#include "reporting/reporttool.h"
 #include "sandbox/policyresolver.h"
 #include "sandbox/sandboxfactory.h"
 #include "tools/bashtool.h"
@@ -108,6 +110,10 @@ base::Status ReviewTask::prepare()
         tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
     m_tools->add(std::make_unique<ptc::CodeExecutionTool>(*m_sandbox, *m_broker,
                                                           ptc::CodeExecutionTool::Limits{}));
+    // Host tools for scripts only.
+    m_tools->add(std::make_unique<reporting::KpiTool>());
+    m_tools->add(std::make_unique<reporting::ReportTool>(m_workspace->path(),
+                                                         m_sandbox->workspaceInside()));
 
     AgentConfig config = m_options.agent;
     if (config.systemPrompt.empty())
