@@ -112,8 +112,8 @@ base::Status ReviewTask::prepare()
                                                           ptc::CodeExecutionTool::Limits{}));
     // Host tools for scripts only.
     m_tools->add(std::make_unique<reporting::KpiTool>());
-    m_tools->add(std::make_unique<reporting::ReportTool>(m_workspace->path(),
-                                                         m_sandbox->workspaceInside()));
+    m_tools->add(
+        std::make_unique<reporting::ReportTool>(m_workspace->path(), m_sandbox->workspaceInside()));
 
     AgentConfig config = m_options.agent;
     if (config.systemPrompt.empty())
