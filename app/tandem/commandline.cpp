@@ -23,6 +23,9 @@ struct Options
     QCommandLineOption sandbox{QStringLiteral("sandbox"),
                                QStringLiteral("bubblewrap (default) or container."),
                                QStringLiteral("NAME")};
+    QCommandLineOption codeExecution{QStringLiteral("code-execution"),
+                                     QStringLiteral("local (default) or anthropic."),
+                                     QStringLiteral("WHERE")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
                             QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
@@ -126,6 +129,11 @@ QString CommandLine::helpText()
         "                   API; DOCKER_HOST picks the engine). Both follow your\n"
         "                   $XDG_CONFIG_HOME/tandem/sandbox.json and the repository's\n"
         "                   .tandem/sandbox.json.\n"
+        "  --code-execution WHERE\n"
+        "                   Where the model's scripts run, which may call host tools such\n"
+        "                   as compute_kpis: local (the default: Tandem's code_execution\n"
+        "                   tool, in the sandbox, with any model) or anthropic (Anthropic's\n"
+        "                   own code execution; its calls to host tools are answered here).\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
@@ -152,7 +160,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     Options options;
     QCommandLineParser parser;
     parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
-                       options.help, options.version});
+                       options.codeExecution, options.help, options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -167,10 +175,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.model = parser.value(options.model);
     line.pushRemote = parser.value(options.push);
     line.backend = parser.value(options.sandbox);
+    line.codeExecution = parser.value(options.codeExecution);
 
     if (!parser.positionalArguments().isEmpty()) {
         line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")
                          .arg(parser.positionalArguments().first());
+    } else if (!line.codeExecution.isEmpty() && line.codeExecution != QLatin1String("local")
+               && line.codeExecution != QLatin1String("anthropic")) {
+        line.error = QStringLiteral("--code-execution is local (scripts run in Tandem's sandbox) "
+                                    "or anthropic (on Anthropic's side), not \"%1\".")
+                         .arg(line.codeExecution);
     } else if (line.mode == Mode::Run && line.repo.isEmpty()) {
         line.error = QStringLiteral("tandem run needs --repo PATH (a git checkout or a URL).");
     } else if (line.mode == Mode::Run && line.task.isEmpty()) {

@@ -19,6 +19,7 @@ struct CommandLine
     QString task;
     QString model;
     QString pushRemote;
+    QString codeExecution; // empty or "local": Tandem's own; "anthropic": the provider's
 
     // `tandem sandbox run`
     QString workspace;

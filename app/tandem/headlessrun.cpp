@@ -110,6 +110,8 @@ int HeadlessRun::exec(const CommandLine &line)
     options.task = line.task;
     options.pushRemote = line.pushRemote;
     options.sandboxBackend = line.backend;
+    if (line.codeExecution == QLatin1String("anthropic"))
+        options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
     agent::ReviewTask task((*model)->client(), audit, options);

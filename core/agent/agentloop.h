@@ -20,6 +20,10 @@ struct AgentConfig
 {
     std::string systemPrompt;
     int maxTurns = 40; // model replies per task before the loop gives up
+    // When set (e.g. "code_execution_20250825"), the model runs code on Anthropic's side with
+    // its own code-execution tool instead of Tandem's local one; the tools that allow that
+    // caller are offered to its code, and its calls are answered here.
+    std::string serverCodeExecution;
 };
 
 struct AgentOutcome
@@ -64,6 +68,8 @@ private:
     base::Result<llm::ModelReply> requestReply(const base::CancelToken &cancel);
     llm::Message runToolCalls(const llm::Message &reply, const base::CancelToken &cancel);
     llm::ContentBlock runToolCall(const llm::ContentBlock &call, const base::CancelToken &cancel);
+    tools::Tool *toolFor(const llm::ContentBlock &call) const;
+    std::vector<llm::ToolSpec> offeredTools() const;
     void audit(const std::string &kind, nlohmann::json fields);
 
     llm::ModelClient &m_model;
@@ -71,6 +77,7 @@ private:
     audit::AuditLog *m_audit;
     AgentConfig m_config;
     std::vector<llm::Message> m_conversation;
+    llm::Container m_container; // the provider's, while its code's calls are answered
     base::CancelToken m_cancel;
     QMutex m_cancelMutex;
 };
