@@ -122,6 +122,12 @@ void ChatView::addToolCall(const QString &id, const QString &name, const QString
     addEntry(card);
 }
 
+void ChatView::showToolCallDetails(const QString &id, const QString &detailsJson)
+{
+    if (const QPointer<ToolCard> card = m_toolCards.value(id))
+        card->setNestedCalls(detailsJson);
+}
+
 void ChatView::finishToolCall(const QString &id, const QString &output, bool isError)
 {
     const QPointer<ToolCard> card = m_toolCards.take(id);

@@ -31,6 +31,7 @@ public:
     void appendAssistantText(const QString &delta);
     void endAssistantText(); // the current text block is complete
     void addToolCall(const QString &id, const QString &name, const QString &inputJson);
+    void showToolCallDetails(const QString &id, const QString &detailsJson);
     void finishToolCall(const QString &id, const QString &output, bool isError);
     void addError(const QString &message);
     void addNotice(const QString &text);

@@ -76,6 +76,7 @@ void MainWindow::connectRunner()
     connect(m_runner, &AgentRunner::textDelta, m_extractor, &artifacts::ArtifactExtractor::feed);
     connect(m_runner, &AgentRunner::toolCallStarted, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::toolCallStarted, m_chat, &ChatView::addToolCall);
+    connect(m_runner, &AgentRunner::toolCallDetails, m_chat, &ChatView::showToolCallDetails);
     connect(m_runner, &AgentRunner::toolCallFinished, m_chat, &ChatView::finishToolCall);
     connect(m_runner, &AgentRunner::replyFinished, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::runFailed, m_chat, &ChatView::addError);

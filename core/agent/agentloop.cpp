@@ -264,6 +264,9 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
                           {"sha256", sha256(output.text)},
                           {"output", output.text.substr(0, kAuditOutputChars)},
                           {"details", output.details}});
+    if (!output.details.is_null())
+        emit toolCallDetails(id, QString::fromStdString(output.details.dump(
+                                     -1, ' ', false, json::error_handler_t::replace)));
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
     return llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
 }

@@ -60,6 +60,9 @@ signals:
     void replyStarted();
     void textDelta(const QString &text);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
+    // What happened inside a call, for the user only (a script's own tool calls): JSON, sent
+    // before toolCallFinished when the tool has anything to say.
+    void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
 
