@@ -4,7 +4,6 @@
 #include "requestcontent.h"
 
 #include <QDateTime>
-#include <QTimeZone>
 
 #include <algorithm>
 #include <set>
@@ -19,9 +18,8 @@ std::string isoUtc(CodeExecutionRuns::Clock::time_point time)
 {
     const auto msecs =
         std::chrono::duration_cast<std::chrono::milliseconds>(time.time_since_epoch()).count();
-    return QDateTime::fromMSecsSinceEpoch(msecs, QTimeZone::utc())
-        .toString(Qt::ISODateWithMs)
-        .toStdString();
+    // In Qt's UTC spec (unlike a UTC time zone) the text ends in "Z", as the API writes it.
+    return QDateTime::fromMSecsSinceEpoch(msecs).toUTC().toString(Qt::ISODateWithMs).toStdString();
 }
 
 // The id that ties a history block to a run, or empty for blocks that are not part of one. A

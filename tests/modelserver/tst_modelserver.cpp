@@ -756,6 +756,7 @@ void tst_ModelServer::codeExecutionCallsToolsInAContainer()
     const QDateTime expires = QDateTime::fromString(
         QString::fromStdString(container.value("expires_at", "")), Qt::ISODateWithMs);
     QVERIFY(expires.isValid());
+    QVERIFY2(container.value("expires_at", "").ends_with("Z"), qPrintable(shown(container)));
     const qint64 ahead = QDateTime::currentDateTimeUtc().secsTo(expires);
     QVERIFY2(ahead > 250 && ahead <= 270, qPrintable(shown(container)));
 
