@@ -3,14 +3,20 @@
 #include "ui/artifactschemehandler.h"
 #include "ui/elidedlabel.h"
 #include "ui/logging.h"
+#include "ui/previewpage.h"
 #include "ui/previewrequestfilter.h"
+#include "ui/previewwatchdog.h"
+
+#include "artifacts/artifactpage.h"
 
 #include <QComboBox>
+#include <QDesktopServices>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSignalBlocker>
 #include <QSplitter>
@@ -21,6 +27,8 @@
 #include <QWebEngineView>
 
 #include <Qsci/qscilexerhtml.h>
+#include <Qsci/qscilexerjavascript.h>
+#include <Qsci/qscilexermarkdown.h>
 #include <Qsci/qsciscintilla.h>
 
 namespace tandem::ui {
@@ -31,28 +39,38 @@ namespace {
 constexpr int editPauseMs = 300;
 
 enum StackPage { EmptyStatePage = 0, WorkAreaPage = 1 };
-enum PreviewPage { PlaceholderPage = 0, WebViewPage = 1 };
+enum PreviewStackPage { PlaceholderPage = 0, WebViewPage = 1 };
 
 const char *const paneStyle = R"(
 #artifactHeader { border-bottom: 1px solid #d1d5db; }
 #artifactStatus, #previewPlaceholder { color: #6b7280; }
 #emptyArtifacts { color: #4b5563; }
+#previewNotice { background: #fffbeb; border-bottom: 1px solid #fcd34d; }
+#artifactProblems { border: none; border-top: 1px solid #fca5a5; background: #fef2f2;
+                    color: #7f1d1d; }
 )";
+
+// The lexer for an artifact's type, or nullptr for plain text (Mermaid has none).
+QsciLexer *makeLexer(const QString &type, QObject *parent)
+{
+    if (type == u"html" || type == u"svg") {
+        auto *lexer = new QsciLexerHTML(parent);
+        // Scintilla's SGML keywords are upper case only, so the usual lower-case
+        // <!doctype html> would show as an error.
+        lexer->setColor(lexer->color(QsciLexerHTML::SGMLCommand), QsciLexerHTML::SGMLError);
+        return lexer;
+    }
+    if (type == u"jsx" || type == u"tsx")
+        return new QsciLexerJavaScript(parent);
+    if (type == u"markdown")
+        return new QsciLexerMarkdown(parent);
+    return nullptr;
+}
 
 void styleEditor(QsciScintilla *editor)
 {
-    QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-
-    auto *lexer = new QsciLexerHTML(editor);
-    lexer->setDefaultFont(mono);
-    lexer->setFont(mono, -1);
-    // One background for the whole page; and Scintilla's SGML keywords are upper case only,
-    // so the usual lower-case <!doctype html> would show as an error.
-    lexer->setDefaultPaper(Qt::white);
-    lexer->setPaper(Qt::white, -1);
-    lexer->setColor(lexer->color(QsciLexerHTML::SGMLCommand), QsciLexerHTML::SGMLError);
-    editor->setLexer(lexer);
-
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    editor->setFont(mono);
     editor->setUtf8(true);
     editor->setMarginType(0, QsciScintilla::NumberMargin);
     editor->setMarginLineNumbers(0, true);
@@ -92,7 +110,7 @@ ArtifactPane::ArtifactPane(QWidget *parent)
     connect(&m_editPause, &QTimer::timeout, this, &ArtifactPane::renderEditedCode);
 }
 
-// A page must go before its profile, or the engine is left holding a profile that is gone.
+// Pages must go before their profile, or the engine is left holding a profile that is gone.
 ArtifactPane::~ArtifactPane()
 {
     delete m_webView;
@@ -146,10 +164,11 @@ void ArtifactPane::abandonArtifact()
 
 QWidget *ArtifactPane::makeEmptyState()
 {
-    auto *hint = new QLabel(tr("<p style='font-size:large'><b>Pages appear here</b></p>"
-                               "<p>When a reply contains an HTML page, its code opens on the "
-                               "left and the live page on the right.<br>Edit the code and the "
-                               "page follows.</p>"));
+    auto *hint = new QLabel(tr("<p style='font-size:large'><b>Artifacts appear here</b></p>"
+                               "<p>When a reply contains a page, a React component, an SVG "
+                               "image, a Mermaid diagram or a Markdown document, its code opens "
+                               "on the left and the live result on the right.<br>Edit the code "
+                               "and the result follows.</p>"));
     hint->setObjectName(QStringLiteral("emptyArtifacts"));
     hint->setAlignment(Qt::AlignCenter);
     hint->setWordWrap(true);
@@ -230,7 +249,43 @@ QWidget *ArtifactPane::makePreview()
 
     m_preview = new QStackedWidget;
     m_preview->insertWidget(PlaceholderPage, m_previewPlaceholder);
-    return m_preview;
+
+    m_problems = new QListWidget;
+    m_problems->setObjectName(QStringLiteral("artifactProblems"));
+    m_problems->setToolTip(tr("Click a problem to put the cursor on its line"));
+    m_problems->setMaximumHeight(120);
+    m_problems->setWordWrap(true);
+    m_problems->hide();
+    connect(m_problems, &QListWidget::itemClicked, this, &ArtifactPane::jumpToProblem);
+    connect(m_problems, &QListWidget::itemActivated, this, &ArtifactPane::jumpToProblem);
+
+    auto *column = new QWidget;
+    auto *layout = new QVBoxLayout(column);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    layout->addWidget(makeNotice());
+    layout->addWidget(m_preview, 1);
+    layout->addWidget(m_problems);
+    return column;
+}
+
+QWidget *ArtifactPane::makeNotice()
+{
+    m_notice = new QFrame;
+    m_notice->setObjectName(QStringLiteral("previewNotice"));
+    m_noticeText = new QLabel(m_notice);
+    m_noticeText->setObjectName(QStringLiteral("previewNoticeText"));
+    m_noticeText->setWordWrap(true);
+    m_noticeAction = new QPushButton(m_notice);
+    m_noticeAction->setObjectName(QStringLiteral("previewNoticeAction"));
+    connect(m_noticeAction, &QPushButton::clicked, this, &ArtifactPane::noticeActionClicked);
+
+    auto *row = new QHBoxLayout(m_notice);
+    row->setContentsMargins(12, 6, 12, 6);
+    row->addWidget(m_noticeText, 1);
+    row->addWidget(m_noticeAction);
+    m_notice->hide();
+    return m_notice;
 }
 
 void ArtifactPane::ensureWebView()
@@ -238,15 +293,13 @@ void ArtifactPane::ensureWebView()
     if (m_webView)
         return;
 
-    // A profile made without a storage name is off the record: no cookies or cache on disk.
-    m_profile = new QWebEngineProfile(this);
-    m_scheme = new ArtifactSchemeHandler(m_profile);
-    m_profile->installUrlSchemeHandler(ArtifactSchemeHandler::schemeName(), m_scheme);
-    m_profile->setUrlRequestInterceptor(new PreviewRequestFilter(m_profile));
+    m_scheme = new ArtifactSchemeHandler(this);
+    m_watchdog = new PreviewWatchdog(this);
+    connect(m_watchdog, &PreviewWatchdog::stopped, this,
+            [this](PreviewWatchdog::Reason reason) { watchdogStopped(int(reason)); });
 
     m_webView = new QWebEngineView;
     m_webView->setObjectName(QStringLiteral("artifactWebView"));
-    m_webView->setPage(new QWebEnginePage(m_profile, m_webView));
     connect(m_webView, &QWebEngineView::loadFinished, this, &ArtifactPane::pageLoaded);
     m_preview->insertWidget(WebViewPage, m_webView);
 
@@ -255,6 +308,48 @@ void ArtifactPane::ensureWebView()
     m_splitter->setSizes({width * 3 / 8, width - width * 3 / 8});
 
     qCInfo(lcUi, "created the page preview");
+}
+
+// Each artifact runs in a profile of its own, off the record (no storage name: no cookies,
+// cache or local storage on disk), so no artifact sees what another stored.
+void ArtifactPane::preparePage(const QString &artifactId)
+{
+    if (m_page && m_pageArtifactId == artifactId)
+        return;
+
+    PreviewPage *oldPage = m_page;
+    QWebEngineProfile *oldProfile = m_profile;
+
+    m_profile = new QWebEngineProfile(this);
+    m_profile->setHttpCacheType(QWebEngineProfile::MemoryHttpCache);
+    m_profile->setPersistentCookiesPolicy(QWebEngineProfile::NoPersistentCookies);
+    m_profile->installUrlSchemeHandler(ArtifactSchemeHandler::schemeName(), m_scheme);
+    m_profile->setUrlRequestInterceptor(new PreviewRequestFilter(m_profile));
+
+    m_page = new PreviewPage(m_profile, m_webView);
+    m_pageArtifactId = artifactId;
+    connect(m_page, &PreviewPage::problemReported, this, &ArtifactPane::addProblem);
+    connect(m_page, &PreviewPage::componentRendered, this, [this] {
+        m_status->setText(tr("Live"));
+        emit componentRendered();
+    });
+    connect(m_page, &PreviewPage::linkClicked, this, [this](const QUrl &url) {
+        m_offeredLink = url;
+        showNotice(tr("The page wants to open %1.").arg(url.toDisplayString()),
+                   tr("Open in browser"));
+    });
+    connect(m_page, &PreviewPage::navigationRefused, this, [this] {
+        m_status->setText(tr("The page tried to leave or open a window; it was kept here."));
+    });
+    connect(m_page, &QWebEnginePage::renderProcessTerminated, this,
+            [this](QWebEnginePage::RenderProcessTerminationStatus status, int) {
+                rendererTerminated(int(status));
+            });
+    m_webView->setPage(m_page);
+
+    // A page must go before its profile, or the engine is left holding a profile that is gone.
+    delete oldPage;
+    delete oldProfile;
 }
 
 void ArtifactPane::showArtifact(int index)
@@ -266,6 +361,7 @@ void ArtifactPane::showArtifact(int index)
     const artifacts::Artifact &artifact = m_artifacts.at(index);
     m_editPause.stop();
     m_editor->setReadOnly(false);
+    setLexerFor(artifact.type);
     showEditorText(artifact.content);
     m_editor->setCursorPosition(0, 0);
     m_editor->ensureLineVisible(0);
@@ -307,7 +403,7 @@ void ArtifactPane::renderEditedCode()
 
     artifacts::Artifact &artifact = m_artifacts[m_current];
     artifact.content = m_editor->text();
-    artifact.title = artifacts::Artifact::titleFromHtml(artifact.content);
+    artifact.title = artifacts::Artifact::titleFor(artifact.type, artifact.content);
     m_shownText = artifact.content;
     m_title->setFullText(artifact.title);
     updateHistory();
@@ -317,10 +413,116 @@ void ArtifactPane::renderEditedCode()
 void ArtifactPane::render()
 {
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
-    m_scheme->publish(artifact.id, artifact.content);
+    m_scheme->publish(artifact.id, artifacts::ArtifactPage::compose(artifact));
     m_status->setText(tr("Rendering\u2026"));
+    m_problems->clear();
+    m_problems->hide();
+    m_notice->hide();
+    m_stoppedByWatchdog = false;
+
+    preparePage(artifact.id);
     m_preview->setCurrentIndex(WebViewPage);
-    m_webView->load(ArtifactSchemeHandler::pageUrl(artifact.id, ++m_revision));
+    m_watchdog->watch(m_page);
+    m_page->show(ArtifactSchemeHandler::pageUrl(artifact.id, ++m_revision));
+}
+
+void ArtifactPane::runAgain()
+{
+    if (m_current >= 0 && !m_streaming)
+        render();
+}
+
+void ArtifactPane::setLexerFor(const QString &type)
+{
+    QsciLexer *old = m_editor->lexer();
+    QsciLexer *lexer = makeLexer(type, m_editor);
+    if (lexer) {
+        const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+        lexer->setDefaultFont(mono);
+        lexer->setFont(mono, -1);
+        // One background for the whole text, whatever the lexer's styles say.
+        lexer->setDefaultPaper(Qt::white);
+        lexer->setPaper(Qt::white, -1);
+    }
+    m_editor->setLexer(lexer);
+    delete old;
+}
+
+void ArtifactPane::addProblem(const PreviewProblem &problem)
+{
+    const QString where = problem.line > 0 ? tr("Line %1: ").arg(problem.line) : QString();
+    const QString text = where + problem.title + QStringLiteral(" \u2014 ") + problem.message;
+    auto *item = new QListWidgetItem(text, m_problems);
+    item->setData(Qt::UserRole, problem.line);
+    item->setData(Qt::UserRole + 1, problem.column);
+    m_problems->show();
+    m_status->setText(tr("The page reported a problem"));
+    emit problemReported(text);
+}
+
+void ArtifactPane::jumpToProblem(QListWidgetItem *item)
+{
+    const int line = item->data(Qt::UserRole).toInt();
+    if (line <= 0)
+        return;
+
+    const int column = std::max(0, item->data(Qt::UserRole + 1).toInt() - 1);
+    m_editor->setCursorPosition(line - 1, column);
+    m_editor->ensureLineVisible(line - 1);
+    m_editor->setFocus();
+}
+
+void ArtifactPane::showNotice(const QString &text, const QString &action)
+{
+    m_noticeText->setText(text);
+    m_noticeAction->setText(action);
+    m_notice->show();
+}
+
+void ArtifactPane::noticeActionClicked()
+{
+    m_notice->hide();
+    if (m_offeredLink.isValid()) {
+        const QUrl link = std::exchange(m_offeredLink, QUrl());
+        if (link.scheme() == u"http" || link.scheme() == u"https" || link.scheme() == u"mailto")
+            QDesktopServices::openUrl(link);
+        return;
+    }
+    runAgain();
+}
+
+void ArtifactPane::watchdogStopped(int reason)
+{
+    m_stoppedByWatchdog = true;
+    const auto limits = m_watchdog->limits();
+    const QString why =
+        reason == int(PreviewWatchdog::Reason::Hung)
+            ? tr("The page stopped responding: a script ran for more than %1 s without a break, "
+                 "so Tandem stopped it. Fix the code, or run it again.")
+                  .arg(limits.hangMs / 1000.0)
+            : tr("The page used more than %1 MB of memory, so Tandem stopped it. Fix the code, "
+                 "or run it again.")
+                  .arg(limits.memoryBytes >> 20);
+    m_offeredLink = QUrl();
+    showNotice(why, tr("Run again"));
+    m_status->setText(tr("Stopped"));
+    emit previewStopped(why);
+}
+
+void ArtifactPane::rendererTerminated(int status)
+{
+    if (m_stoppedByWatchdog || status == QWebEnginePage::NormalTerminationStatus)
+        return;
+
+    m_watchdog->stop();
+    const QString why = tr("The page crashed (%1). Fix the code, or run it again.")
+                            .arg(status == QWebEnginePage::KilledTerminationStatus
+                                     ? tr("it was killed, likely out of memory")
+                                     : tr("renderer exit"));
+    m_offeredLink = QUrl();
+    showNotice(why, tr("Run again"));
+    m_status->setText(tr("Crashed"));
+    emit previewStopped(why);
 }
 
 void ArtifactPane::pageLoaded(bool ok)

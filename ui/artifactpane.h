@@ -5,10 +5,13 @@
 #include <QList>
 #include <QString>
 #include <QTimer>
+#include <QUrl>
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
+class QListWidget;
+class QListWidgetItem;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
@@ -20,12 +23,17 @@ namespace tandem::ui {
 
 class ArtifactSchemeHandler;
 class ElidedLabel;
+class PreviewPage;
+class PreviewWatchdog;
+struct PreviewProblem;
 
 // The artifacts of the conversation: the code in an editor on the left, the live page on the
 // right. While a block streams the code fills in live; the page renders only once the block
 // is complete, and again shortly after each edit. The web view costs a few hundred MB, so it
-// is created when the first artifact arrives; its profile is off the record and its pages are
-// served through the tandem-artifact: scheme, offline.
+// is created when the first artifact arrives. Each artifact gets a profile of its own, off the
+// record, whose pages are served through the tandem-artifact: scheme, offline; a watchdog stops
+// a page that hangs or eats memory. Problems the page reports are listed under it, and a click
+// on one puts the cursor on its line.
 class ArtifactPane : public QWidget
 {
     Q_OBJECT
@@ -43,9 +51,17 @@ public:
     QList<artifacts::Artifact> artifacts() const { return m_artifacts; }
     QWebEngineView *webView() const { return m_webView; } // nullptr until the first artifact
     QsciScintilla *editor() const { return m_editor; }
+    QListWidget *problemList() const { return m_problems; }
+    PreviewWatchdog *watchdog() const { return m_watchdog; }
+
+    // Renders the current artifact again, as the notice's Run again button does.
+    void runAgain();
 
 signals:
     void pageRendered(bool ok); // after each load of the page, edits included
+    void componentRendered(); // a React, Markdown or Mermaid page has drawn its content
+    void problemReported(const QString &text);
+    void previewStopped(const QString &why);
 
 private:
     QWidget *makeEmptyState();
@@ -53,8 +69,17 @@ private:
     QWidget *makeHeader();
     QWidget *makeEditor();
     QWidget *makePreview();
+    QWidget *makeNotice();
     void ensureWebView();
+    void preparePage(const QString &artifactId);
     void showArtifact(int index);
+    void setLexerFor(const QString &type);
+    void addProblem(const PreviewProblem &problem);
+    void jumpToProblem(QListWidgetItem *item);
+    void showNotice(const QString &text, const QString &action);
+    void noticeActionClicked();
+    void watchdogStopped(int reason);
+    void rendererTerminated(int status);
     void showEditorText(const QString &text);
     void noteEdit();
     void renderEditedCode();
@@ -72,9 +97,18 @@ private:
     QsciScintilla *m_editor = nullptr;
     QStackedWidget *m_preview = nullptr;
     QLabel *m_previewPlaceholder = nullptr;
+    QListWidget *m_problems = nullptr;
+    QWidget *m_notice = nullptr;
+    QLabel *m_noticeText = nullptr;
+    QPushButton *m_noticeAction = nullptr;
+    QUrl m_offeredLink; // what the notice's button opens, when it offers a link
     QWebEngineProfile *m_profile = nullptr;
+    PreviewPage *m_page = nullptr;
+    QString m_pageArtifactId; // whose profile m_profile is
     ArtifactSchemeHandler *m_scheme = nullptr;
+    PreviewWatchdog *m_watchdog = nullptr;
     QWebEngineView *m_webView = nullptr;
+    bool m_stoppedByWatchdog = false;
     QTimer m_editPause;
     QList<artifacts::Artifact> m_artifacts;
     QString m_shownText; // what the editor holds, without asking it to convert

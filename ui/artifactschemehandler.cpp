@@ -27,15 +27,43 @@ QUrl ArtifactSchemeHandler::pageUrl(const QString &artifactId, int revision)
     return url;
 }
 
-void ArtifactSchemeHandler::publish(const QString &artifactId, const QString &html)
+namespace {
+
+const QString runtimePrefix = QStringLiteral("/_runtime/");
+
+QByteArray mimeTypeOf(const QString &name)
 {
-    m_pages.insert(artifactId.toLower(), html.toUtf8());
+    if (name.endsWith(u".js"))
+        return QByteArrayLiteral("text/javascript;charset=utf-8");
+    if (name.endsWith(u".json"))
+        return QByteArrayLiteral("application/json");
+    return QByteArrayLiteral("application/octet-stream");
+}
+
+void replyWith(QWebEngineUrlRequestJob *job, const QByteArray &mimeType, const QByteArray &bytes)
+{
+    // The job owns the buffer, so it lives exactly as long as the engine reads from it.
+    auto *body = new QBuffer(job);
+    body->setData(bytes);
+    job->reply(mimeType, body);
+}
+
+} // namespace
+
+void ArtifactSchemeHandler::publish(const QString &artifactId, const QByteArray &html)
+{
+    m_pages.insert(artifactId.toLower(), html);
 }
 
 void ArtifactSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
 {
     const QUrl url = job->requestUrl();
     const auto page = m_pages.constFind(url.host().toLower());
+
+    if (page != m_pages.constEnd() && url.path().startsWith(runtimePrefix)) {
+        serveRuntimeFile(job, url.path().mid(runtimePrefix.size()));
+        return;
+    }
 
     // A page is served only at its root: artifacts are self-contained, there is nothing else.
     if (page == m_pages.constEnd() || (url.path() != u"/" && !url.path().isEmpty())) {
@@ -44,10 +72,18 @@ void ArtifactSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
         return;
     }
 
-    // The job owns the buffer, so it lives exactly as long as the engine reads from it.
-    auto *body = new QBuffer(job);
-    body->setData(*page);
-    job->reply(QByteArrayLiteral("text/html;charset=utf-8"), body);
+    replyWith(job, QByteArrayLiteral("text/html;charset=utf-8"), *page);
+}
+
+void ArtifactSchemeHandler::serveRuntimeFile(QWebEngineUrlRequestJob *job, const QString &name)
+{
+    const std::optional<QByteArray> bytes = m_runtime.file(name);
+    if (!bytes) {
+        qCWarning(lcUi) << "no runtime file" << name << "in" << m_runtime.directory();
+        job->fail(QWebEngineUrlRequestJob::UrlNotFound);
+        return;
+    }
+    replyWith(job, mimeTypeOf(name), *bytes);
 }
 
 } // namespace tandem::ui

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "artifacts/artifactruntime.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QString>
@@ -9,8 +11,10 @@
 namespace tandem::ui {
 
 // Serves artifact pages to the preview as tandem-artifact://<artifact id>/, so that a page of
-// any size loads like a site of its own instead of through setHtml()'s 2 MB data: URL. The
-// scheme itself is registered by registerUrlSchemes() before the application starts.
+// any size loads like a site of its own instead of through setHtml()'s 2 MB data: URL, and the
+// bundled runtime beside each page under /_runtime/ (same origin, so the page's own error
+// handler sees the runtime's errors in full). The scheme itself is registered by
+// registerUrlSchemes() before the application starts.
 class ArtifactSchemeHandler : public QWebEngineUrlSchemeHandler
 {
     Q_OBJECT
@@ -24,12 +28,15 @@ public:
     static QUrl pageUrl(const QString &artifactId, int revision);
 
     // Replaces what the artifact's address serves from the next request on.
-    void publish(const QString &artifactId, const QString &html);
+    void publish(const QString &artifactId, const QByteArray &html);
 
     void requestStarted(QWebEngineUrlRequestJob *job) override;
 
 private:
+    void serveRuntimeFile(QWebEngineUrlRequestJob *job, const QString &name);
+
     QHash<QString, QByteArray> m_pages; // UTF-8 pages by artifact id
+    artifacts::ArtifactRuntime m_runtime;
 };
 
 } // namespace tandem::ui

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "artifacts/artifact.h"
+
+#include <QByteArray>
+#include <QString>
+#include <QStringList>
+
+namespace tandem::artifacts {
+
+// The document the preview loads for an artifact. HTML is served as written (a Tailwind script
+// from the usual CDN is swapped for the bundled one, on the same line); the other types get a
+// small page that loads what they need from the runtime under /_runtime/, offline:
+//
+//     const QByteArray html = ArtifactPage::compose(artifact);
+//     // serve html at tandem-artifact://<artifact.id>/ and the runtime files beside it
+class ArtifactPage
+{
+public:
+    static QByteArray compose(const Artifact &artifact);
+
+    // The libraries a React artifact may import, by module name.
+    static QStringList libraries();
+
+    // The runtime files a React artifact's imports need, besides react.js.
+    static QStringList runtimeFilesFor(const QString &code);
+
+private:
+    static QByteArray composeHtml(const QString &html);
+    static QByteArray composeReact(const Artifact &artifact);
+    static QByteArray composeSvg(const QString &svg);
+    static QByteArray composeScripted(const Artifact &artifact, const QString &runtimeFile);
+    static QString dataScript(const Artifact &artifact);
+};
+
+} // namespace tandem::artifacts

@@ -1,0 +1,365 @@
+#include "ui/artifactpane.h"
+#include "ui/previewwatchdog.h"
+#include "ui/webenginesetup.h"
+
+#include "artifacts/artifact.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+#include <QVBoxLayout>
+#include <QWebEnginePage>
+#include <QWebEngineView>
+
+#include <Qsci/qsciscintilla.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+using namespace tandem;
+
+namespace {
+
+constexpr int renderTimeoutMs = 20000;
+
+QString fixture(const QString &name)
+{
+    QFile file(QStringLiteral(TANDEM_SOURCE_DIR "/tests/artifacts/data/") + name);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    return QString::fromUtf8(file.readAll());
+}
+
+struct ScriptResult
+{
+    bool done = false;
+    QVariant value;
+};
+
+QVariant evaluate(QWebEngineView *view, const QString &script)
+{
+    auto result = std::make_shared<ScriptResult>();
+    view->page()->runJavaScript(script, [result](const QVariant &value) {
+        result->value = value;
+        result->done = true;
+    });
+    if (!QTest::qWaitFor([&result] { return result->done; }, 5000))
+        return {};
+    return result->value;
+}
+
+bool hasColour(const QImage &image, QColor colour)
+{
+    const QImage pixels = image.convertToFormat(QImage::Format_RGB32);
+    for (int y = 0; y < pixels.height(); ++y) {
+        const auto *line = reinterpret_cast<const QRgb *>(pixels.constScanLine(y));
+        for (int x = 0; x < pixels.width(); ++x) {
+            const QColor pixel(line[x]);
+            if (std::abs(pixel.red() - colour.red()) <= 2
+                && std::abs(pixel.green() - colour.green()) <= 2
+                && std::abs(pixel.blue() - colour.blue()) <= 2)
+                return true;
+        }
+    }
+    return false;
+}
+
+QStringList problems(ui::ArtifactPane *pane)
+{
+    QStringList texts;
+    for (int row = 0; row < pane->problemList()->count(); ++row)
+        texts.append(pane->problemList()->item(row)->text());
+    return texts;
+}
+
+void saveScreenshot(QWidget *window, const QString &name)
+{
+    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
+    QDir().mkpath(folder);
+    if (window->grab().save(folder + u'/' + name))
+        std::printf("screenshot: %s/%s\n", qPrintable(folder), qPrintable(name));
+}
+
+} // namespace
+
+class TestArtifactPreview : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+    void reactDashboardRendersItsBarsWithTailwindColours();
+    void missingExportIsNamedAndTheFixRenders();
+    void missingLibraryIsNamed();
+    void componentFoundWithoutExport();
+    void noComponentSaysSo();
+    void errorsCarryTheirLine_data();
+    void errorsCarryTheirLine();
+    void problemClickMovesTheCursor();
+    void otherTypesRenderOffline_data();
+    void otherTypesRenderOffline();
+
+private:
+    QWebEngineView *show(const QString &type, const QString &content);
+
+    std::unique_ptr<QWidget> m_window;
+    ui::ArtifactPane *m_pane = nullptr;
+    int m_nextId = 1;
+};
+
+void TestArtifactPreview::init()
+{
+    m_window = std::make_unique<QWidget>();
+    m_window->resize(1280, 800);
+    auto *layout = new QVBoxLayout(m_window.get());
+    m_pane = new ui::ArtifactPane;
+    layout->addWidget(m_pane);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestArtifactPreview::cleanup()
+{
+    m_window.reset();
+    m_pane = nullptr;
+}
+
+// Delivers an artifact the way a finished fenced block does and returns the preview.
+QWebEngineView *TestArtifactPreview::show(const QString &type, const QString &content)
+{
+    m_pane->beginArtifact();
+    const QString id = QStringLiteral("artifact-%1").arg(m_nextId++);
+    m_pane->completeArtifact({id, type, artifacts::Artifact::titleFor(type, content), content});
+    return m_pane->webView();
+}
+
+void TestArtifactPreview::reactDashboardRendersItsBarsWithTailwindColours()
+{
+    QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
+    QWebEngineView *view =
+        show(QStringLiteral("jsx"), fixture(QStringLiteral("sales-dashboard.jsx")));
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QVERIFY2(problems(m_pane).isEmpty(), qPrintable(problems(m_pane).join(u'\n')));
+
+    // Four regions from the CSV, each a bar of its own.
+    QTRY_COMPARE_WITH_TIMEOUT(
+        evaluate(view,
+                 QStringLiteral("document.querySelectorAll('.recharts-bar-rectangle').length"))
+            .toInt(),
+        4, 5000);
+    QCOMPARE(evaluate(view, QStringLiteral("document.getElementById('stat-total').textContent"))
+                 .toString(),
+             QStringLiteral("930"));
+    QCOMPARE(
+        evaluate(view, QStringLiteral("getComputedStyle(document.querySelector('.bg-blue-500'))"
+                                      ".backgroundColor"))
+            .toString(),
+        QStringLiteral("rgb(59, 130, 246)"));
+
+    // Tailwind's gray-100 page background and blue-500 icon tiles, on screen.
+    const QImage pixels = view->grab().toImage();
+    QVERIFY(hasColour(pixels, QColor(243, 244, 246)));
+    QVERIFY(hasColour(pixels, QColor(59, 130, 246)));
+    saveScreenshot(m_window.get(), QStringLiteral("artifact-dashboard.png"));
+}
+
+void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
+{
+    QSignalSpy reported(m_pane, &ui::ArtifactPane::problemReported);
+    QWebEngineView *view = show(QStringLiteral("jsx"), fixture(QStringLiteral("streak-card.jsx")));
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), renderTimeoutMs);
+
+    const QString problem = problems(m_pane).join(u'\n');
+    QVERIFY2(problem.contains(QStringLiteral("Line 2")), qPrintable(problem));
+    QVERIFY2(problem.contains(QStringLiteral("Fire")), qPrintable(problem));
+    QVERIFY2(problem.contains(QStringLiteral("lucide-react")), qPrintable(problem));
+    const QString shown =
+        evaluate(view,
+                 QStringLiteral("document.querySelector('tandem-error').shadowRoot.textContent"))
+            .toString();
+    QVERIFY2(shown.contains(QStringLiteral("Fire"))
+                 && shown.contains(QStringLiteral("lucide-react")),
+             qPrintable(shown));
+    saveScreenshot(m_window.get(), QStringLiteral("artifact-error.png"));
+
+    // The user's fix in the code pane re-renders without a restart.
+    QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
+    QString code = m_pane->editor()->text();
+    code.replace(QStringLiteral("Fire"), QStringLiteral("Flame"));
+    m_pane->editor()->setText(code);
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QVERIFY2(problems(m_pane).isEmpty(), qPrintable(problems(m_pane).join(u'\n')));
+
+    QVERIFY(evaluate(view, QStringLiteral("document.body.innerText"))
+                .toString()
+                .contains(QStringLiteral("Streak: 0")));
+    evaluate(view, QStringLiteral("document.querySelector('button').click()"));
+    QTRY_VERIFY_WITH_TIMEOUT(evaluate(view, QStringLiteral("document.body.innerText"))
+                                 .toString()
+                                 .contains(QStringLiteral("Streak: 1")),
+                             5000);
+    QVERIFY(
+        evaluate(view, QStringLiteral("!!document.querySelector('.recharts-line path')")).toBool());
+    QCOMPARE(evaluate(view, QStringLiteral("getComputedStyle(document.querySelector('button'))"
+                                           ".backgroundColor"))
+                 .toString(),
+             QStringLiteral("rgb(249, 115, 22)"));
+}
+
+void TestArtifactPreview::missingLibraryIsNamed()
+{
+    QSignalSpy reported(m_pane, &ui::ArtifactPane::problemReported);
+    QString code = fixture(QStringLiteral("streak-card.jsx"))
+                       .replace(QStringLiteral("Fire"), QStringLiteral("Flame"));
+    code.prepend(QStringLiteral("import { motion } from \"framer-motion\";\n"));
+    show(QStringLiteral("jsx"), code);
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), renderTimeoutMs);
+    const QString problem = problems(m_pane).join(u'\n');
+    QVERIFY2(problem.contains(QStringLiteral("Line 1: Library not available in preview: "
+                                             "framer-motion")),
+             qPrintable(problem));
+}
+
+void TestArtifactPreview::componentFoundWithoutExport()
+{
+    QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
+    QWebEngineView *view = show(QStringLiteral("tsx"), fixture(QStringLiteral("todo-board.tsx")));
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QVERIFY2(problems(m_pane).isEmpty(), qPrintable(problems(m_pane).join(u'\n')));
+    QCOMPARE(evaluate(view, QStringLiteral("document.querySelectorAll('li').length")).toInt(), 2);
+    QCOMPARE(evaluate(view, QStringLiteral("getComputedStyle(document.querySelector('h1')).color"))
+                 .toString(),
+             QStringLiteral("rgb(5, 150, 105)"));
+}
+
+void TestArtifactPreview::noComponentSaysSo()
+{
+    QSignalSpy reported(m_pane, &ui::ArtifactPane::problemReported);
+    show(QStringLiteral("jsx"), QStringLiteral("const answer = 42;\nconsole.log(answer);\n"));
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), renderTimeoutMs);
+    QVERIFY(
+        reported.constFirst().at(0).toString().contains(QStringLiteral("No component to show")));
+}
+
+void TestArtifactPreview::errorsCarryTheirLine_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("jsx syntax") << QStringLiteral("jsx")
+                                << QStringLiteral("export default function A() {\n"
+                                                  "  const x = ;\n  return <p/>;\n}\n")
+                                << QStringLiteral("Line 2: Syntax error");
+    QTest::newRow("jsx render error")
+        << QStringLiteral("jsx")
+        << QStringLiteral("export default function A() {\n  const rows = null;\n"
+                          "  return <p>{rows.length}</p>;\n}\n")
+        << QStringLiteral("Line 3: Error while rendering");
+    QTest::newRow("jsx error on load")
+        << QStringLiteral("jsx")
+        << QStringLiteral("const a = 1;\nundefinedFunction();\nexport default () => <p/>;\n")
+        << QStringLiteral("Line 2: Error while loading");
+    QTest::newRow("html uncaught error")
+        << QStringLiteral("html")
+        << QStringLiteral("<!doctype html>\n<html><body>\n<p>x</p>\n<script>\nnope();\n"
+                          "</script></body></html>\n")
+        << QStringLiteral("Line 5: Error");
+}
+
+void TestArtifactPreview::errorsCarryTheirLine()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, code);
+    QFETCH(QString, expected);
+
+    QSignalSpy reported(m_pane, &ui::ArtifactPane::problemReported);
+    show(type, code);
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), renderTimeoutMs);
+    const QString problem = reported.constFirst().at(0).toString();
+    QVERIFY2(problem.startsWith(expected), qPrintable(problem));
+}
+
+void TestArtifactPreview::problemClickMovesTheCursor()
+{
+    QSignalSpy reported(m_pane, &ui::ArtifactPane::problemReported);
+    show(QStringLiteral("jsx"), fixture(QStringLiteral("streak-card.jsx")));
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), renderTimeoutMs);
+    m_pane->editor()->setCursorPosition(10, 0);
+
+    QListWidget *list = m_pane->problemList();
+    QVERIFY(list->isVisible());
+    const QRect where = list->visualItemRect(list->item(0));
+    QTest::mouseClick(list->viewport(), Qt::LeftButton, {}, where.center());
+
+    int line = -1, index = -1;
+    m_pane->editor()->getCursorPosition(&line, &index);
+    QCOMPARE(line, 1); // the import of Fire, the code pane's second line
+}
+
+void TestArtifactPreview::otherTypesRenderOffline_data()
+{
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("check");
+    QTest::addColumn<QColor>("colour");
+
+    QTest::newRow("svg") << QStringLiteral("svg")
+                         << QStringLiteral(
+                                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200\" "
+                                "height=\"120\"><rect id=\"r\" width=\"200\" "
+                                "height=\"120\" fill=\"#7c3aed\"/></svg>\n")
+                         << QStringLiteral("!!document.querySelector('svg #r')")
+                         << QColor(124, 58, 237);
+    QTest::newRow("mermaid") << QStringLiteral("mermaid")
+                             << QStringLiteral("graph TD\n  Start --> Finish\n")
+                             << QStringLiteral("document.querySelectorAll('#root svg .node').length"
+                                               " === 2")
+                             << QColor(236, 236, 255);
+    QTest::newRow("markdown")
+        << QStringLiteral("markdown")
+        << QStringLiteral("# Notes\n\n```python\ndef add(a, b):\n    return a + b\n```\n")
+        << QStringLiteral("document.querySelector('h1').textContent === 'Notes' && "
+                          "!!document.querySelector('code .hljs-keyword')")
+        << QColor(215, 58, 73);
+    QTest::newRow("html with the tailwind cdn script")
+        << QStringLiteral("html")
+        << QStringLiteral("<!doctype html><html><head><script "
+                          "src=\"https://cdn.tailwindcss.com\"></script></head><body>\n<div "
+                          "id=\"box\" class=\"bg-rose-500 w-40 h-20\"></div></body></html>\n")
+        << QStringLiteral("(box => !!box && getComputedStyle(box).backgroundColor"
+                          " === 'rgb(244, 63, 94)')(document.getElementById('box'))")
+        << QColor(244, 63, 94);
+}
+
+void TestArtifactPreview::otherTypesRenderOffline()
+{
+    QFETCH(QString, type);
+    QFETCH(QString, code);
+    QFETCH(QString, check);
+    QFETCH(QColor, colour);
+
+    QWebEngineView *view = show(type, code);
+    QTRY_VERIFY_WITH_TIMEOUT(evaluate(view, check).toBool(), renderTimeoutMs);
+    QVERIFY2(problems(m_pane).isEmpty(), qPrintable(problems(m_pane).join(u'\n')));
+    QTRY_VERIFY_WITH_TIMEOUT(hasColour(view->grab().toImage(), colour), 5000);
+}
+
+int main(int argc, char *argv[])
+{
+    ui::disableChromiumSandboxIfRoot();
+    ui::registerUrlSchemes();
+    QApplication app(argc, argv);
+    TestArtifactPreview test;
+    return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_artifactpreview.moc"
