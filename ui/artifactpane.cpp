@@ -300,7 +300,6 @@ void ArtifactPane::ensureWebView()
 
     m_webView = new QWebEngineView;
     m_webView->setObjectName(QStringLiteral("artifactWebView"));
-    connect(m_webView, &QWebEngineView::loadFinished, this, &ArtifactPane::pageLoaded);
     m_preview->insertWidget(WebViewPage, m_webView);
 
     // Pages are laid out for a browser window, so the preview gets the larger share.
@@ -328,6 +327,7 @@ void ArtifactPane::preparePage(const QString &artifactId)
 
     m_page = new PreviewPage(m_profile, m_webView);
     m_pageArtifactId = artifactId;
+    connect(m_page, &PreviewPage::loaded, this, &ArtifactPane::pageLoaded);
     connect(m_page, &PreviewPage::problemReported, this, &ArtifactPane::addProblem);
     connect(m_page, &PreviewPage::componentRendered, this, [this] {
         m_status->setText(tr("Live"));
@@ -515,10 +515,13 @@ void ArtifactPane::rendererTerminated(int status)
         return;
 
     m_watchdog->stop();
-    const QString why = tr("The page crashed (%1). Fix the code, or run it again.")
-                            .arg(status == QWebEnginePage::KilledTerminationStatus
-                                     ? tr("it was killed, likely out of memory")
-                                     : tr("renderer exit"));
+    // Under the watchdog's memory cap, an engine that cannot allocate ends the renderer.
+    const QString why =
+        tr("The page crashed (%1), most likely out of memory: a preview may use up to %2 MB. "
+           "Fix the code, or run it again.")
+            .arg(status == QWebEnginePage::KilledTerminationStatus ? tr("killed")
+                                                                   : tr("renderer exit"))
+            .arg(m_watchdog->limits().memoryBytes >> 20);
     m_offeredLink = QUrl();
     showNotice(why, tr("Run again"));
     m_status->setText(tr("Crashed"));
@@ -527,7 +530,9 @@ void ArtifactPane::rendererTerminated(int status)
 
 void ArtifactPane::pageLoaded(bool ok)
 {
-    if (!m_streaming)
+    // A problem the page reported, or a stop, says more than the load's result.
+    const bool quiet = m_streaming || m_problems->count() > 0 || m_notice->isVisible();
+    if (!quiet)
         m_status->setText(ok ? tr("Live") : tr("The page could not be loaded."));
     if (!ok)
         qCWarning(lcUi) << "artifact page failed to load:" << m_webView->url().toString();

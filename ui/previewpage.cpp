@@ -4,6 +4,7 @@
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QWebEngineLoadingInfo>
 #include <QWebEngineSettings>
 
 namespace tandem::ui {
@@ -35,6 +36,18 @@ PreviewPage::PreviewPage(QWebEngineProfile *profile, QObject *parent)
     : QWebEnginePage(profile, parent)
 {
     lockDown(settings());
+    connect(this, &QWebEnginePage::loadingChanged, this, &PreviewPage::noteLoading);
+}
+
+// A refused navigation ends as a failed load of its own address; only the page's counts.
+void PreviewPage::noteLoading(const QWebEngineLoadingInfo &info)
+{
+    if (info.url() != m_allowed)
+        return;
+    if (info.status() == QWebEngineLoadingInfo::LoadSucceededStatus)
+        emit loaded(true);
+    else if (info.status() == QWebEngineLoadingInfo::LoadFailedStatus)
+        emit loaded(false);
 }
 
 void PreviewPage::show(const QUrl &url)

@@ -4,6 +4,7 @@
 #include <QUrl>
 #include <QWebEnginePage>
 
+class QWebEngineLoadingInfo;
 class QWebEngineProfile;
 
 namespace tandem::ui {
@@ -33,6 +34,7 @@ public:
     void show(const QUrl &url);
 
 signals:
+    void loaded(bool ok); // the page's own address, not a navigation that was refused
     void problemReported(const tandem::ui::PreviewProblem &problem);
     void componentRendered();
     void linkClicked(const QUrl &url);
@@ -46,6 +48,7 @@ protected:
                                   int lineNumber, const QString &sourceId) override;
 
 private:
+    void noteLoading(const QWebEngineLoadingInfo &info);
     void takeRuntimeLine(const QString &json);
     bool isSameDocument(const QUrl &url) const;
 

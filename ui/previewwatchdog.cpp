@@ -6,7 +6,11 @@
 #include <QWebEnginePage>
 #include <QWebEngineScript>
 
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 namespace tandem::ui {
 
@@ -84,6 +88,7 @@ void PreviewWatchdog::check()
         m_pid = pid;
         m_unanswered.invalidate();
         ++m_pingId;
+        capMemory(pid);
     }
 
     if (residentBytes(pid) > m_limits.memoryBytes) {
@@ -114,6 +119,18 @@ void PreviewWatchdog::ping()
                               if (self && self->m_pingId == id)
                                   self->m_unanswered.invalidate();
                           });
+}
+
+// The kernel's limit on the renderer's writable private memory makes an allocation past the cap
+// fail at once, between two looks at its size; what is written past it is never committed.
+void PreviewWatchdog::capMemory(qint64 pid)
+{
+    if (pid <= 0)
+        return;
+
+    const rlimit limit{rlim_t(m_limits.memoryBytes), rlim_t(m_limits.memoryBytes)};
+    if (::prlimit(pid_t(pid), RLIMIT_DATA, &limit, nullptr) != 0)
+        qCWarning(lcUi) << "could not cap the preview's memory:" << strerror(errno);
 }
 
 void PreviewWatchdog::killRenderer(Reason reason)

@@ -49,6 +49,7 @@ signals:
 private:
     void check();
     void ping();
+    void capMemory(qint64 pid);
     void killRenderer(Reason reason);
 
     Limits m_limits;

@@ -1,5 +1,6 @@
 import mermaid from 'mermaid';
 import { report } from './registry.js';
+import './overlay.js';
 
 // Mermaid counts lines from 1 in the diagram text, as the code pane does.
 function lineOf(error) {
