@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the benchmarks in tests/bench on a quiet machine.
-# The sandbox benchmark measures a trivial command every way Tandem can run it, side by side:
-# a private Podman service (with the sandbox image) is started for the container variants and
-# `podman run`, and stopped again by its pid.
+# The JSX benchmark compares the transforms an artifact preview could run in the page, on the
+# same components. The sandbox benchmark measures a trivial command every way Tandem can run
+# it, side by side: a private Podman service (with the sandbox image) is started for the
+# container variants and `podman run`, and stopped again by its pid.
+# Usage: run-bench.sh [jsx|sandbox]   (both when no argument is given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+which=${1:-all}
 
 packaging/build.sh
+if [ "$which" = all ] || [ "$which" = jsx ]; then
+    node tests/bench/jsx_transforms.mjs build/artifact-runtime/npm
+fi
+[ "$which" = all ] || [ "$which" = sandbox ] || exit 0
+
 service_dir=build/bench-podman
 tests/support/podman_service.py start --dir "$service_dir" \
     --image-cache build/sandbox-image/rootfs.tar

@@ -11,6 +11,7 @@
 
 #include <QComboBox>
 #include <QDesktopServices>
+#include <QDialog>
 #include <QFile>
 #include <QFileDialog>
 #include <QFontDatabase>
@@ -26,6 +27,7 @@
 #include <QWebEngineProfile>
 #include <QWebEngineView>
 
+#include <Qsci/qscilexerdiff.h>
 #include <Qsci/qscilexerhtml.h>
 #include <Qsci/qscilexerjavascript.h>
 #include <Qsci/qscilexermarkdown.h>
@@ -105,6 +107,7 @@ ArtifactPane::ArtifactPane(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_stack);
 
+    updateVersionControls();
     m_editPause.setSingleShot(true);
     m_editPause.setInterval(editPauseMs);
     connect(&m_editPause, &QTimer::timeout, this, &ArtifactPane::renderEditedCode);
@@ -128,6 +131,8 @@ void ArtifactPane::beginArtifact()
     m_status->setText(tr("Writing\u2026"));
     m_history->setEnabled(false);
     m_export->setEnabled(false);
+    for (QPushButton *button : {m_back, m_forward, m_diff})
+        button->setEnabled(false);
     m_preview->setCurrentIndex(PlaceholderPage);
     m_stack->setCurrentIndex(WorkAreaPage);
 }
@@ -146,9 +151,32 @@ void ArtifactPane::completeArtifact(const artifacts::Artifact &artifact)
     ensureWebView();
 
     m_streaming = false;
+    const int updated = indexOfUpdated(artifact);
+    if (updated >= 0) {
+        m_artifacts[updated].content = artifact.content;
+        m_versions[updated].record(artifact.content);
+        showArtifact(updated);
+        return;
+    }
+
     m_artifacts.append(artifact);
+    m_versions.append(artifacts::ArtifactVersions(artifact.content));
     updateHistory();
     showArtifact(int(m_artifacts.size()) - 1);
+}
+
+// A model that rewrites an artifact sends it again under the same title: that is a new version
+// of it, not a new artifact. Titles that only name the type say nothing about identity.
+int ArtifactPane::indexOfUpdated(const artifacts::Artifact &artifact) const
+{
+    if (artifact.title == artifacts::Artifact::titleFor(artifact.type, QString()))
+        return -1;
+
+    for (int i = int(m_artifacts.size()) - 1; i >= 0; --i) {
+        if (m_artifacts.at(i).type == artifact.type && m_artifacts.at(i).title == artifact.title)
+            return i;
+    }
+    return -1;
 }
 
 void ArtifactPane::abandonArtifact()
@@ -217,8 +245,24 @@ QWidget *ArtifactPane::makeHeader()
     m_history->hide();
     connect(m_history, &QComboBox::activated, this, &ArtifactPane::showArtifact);
 
+    m_back = new QPushButton(QStringLiteral("\u25c0"), header);
+    m_back->setObjectName(QStringLiteral("versionBack"));
+    m_back->setToolTip(tr("The previous version"));
+    connect(m_back, &QPushButton::clicked, this, &ArtifactPane::showPreviousVersion);
+    m_versionLabel = new QLabel(header);
+    m_versionLabel->setObjectName(QStringLiteral("versionLabel"));
+    m_forward = new QPushButton(QStringLiteral("\u25b6"), header);
+    m_forward->setObjectName(QStringLiteral("versionForward"));
+    m_forward->setToolTip(tr("The next version"));
+    connect(m_forward, &QPushButton::clicked, this, &ArtifactPane::showNextVersion);
+    m_diff = new QPushButton(tr("Diff"), header);
+    m_diff->setToolTip(tr("What changed since the previous version"));
+    connect(m_diff, &QPushButton::clicked, this, &ArtifactPane::showDiff);
+    for (QPushButton *button : {m_back, m_forward})
+        button->setMaximumWidth(32);
+
     m_export = new QPushButton(tr("Export\u2026"), header);
-    m_export->setToolTip(tr("Save the page as a standalone HTML file"));
+    m_export->setToolTip(tr("Save as a standalone HTML file that works offline, or as a PNG"));
     connect(m_export, &QPushButton::clicked, this, &ArtifactPane::exportCurrent);
 
     auto *row = new QHBoxLayout(header);
@@ -227,6 +271,10 @@ QWidget *ArtifactPane::makeHeader()
     row->addWidget(m_title, 2);
     row->addWidget(m_status, 3);
     row->addWidget(m_history);
+    row->addWidget(m_back);
+    row->addWidget(m_versionLabel);
+    row->addWidget(m_forward);
+    row->addWidget(m_diff);
     row->addWidget(m_export);
     return header;
 }
@@ -370,6 +418,7 @@ void ArtifactPane::showArtifact(int index)
     m_history->setEnabled(true);
     m_export->setEnabled(true);
     m_stack->setCurrentIndex(WorkAreaPage);
+    updateVersionControls();
 
     render();
 }
@@ -404,6 +453,8 @@ void ArtifactPane::renderEditedCode()
     artifacts::Artifact &artifact = m_artifacts[m_current];
     artifact.content = m_editor->text();
     artifact.title = artifacts::Artifact::titleFor(artifact.type, artifact.content);
+    m_versions[m_current].record(artifact.content);
+    updateVersionControls();
     m_shownText = artifact.content;
     m_title->setFullText(artifact.title);
     updateHistory();
@@ -413,7 +464,9 @@ void ArtifactPane::renderEditedCode()
 void ArtifactPane::render()
 {
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
-    m_scheme->publish(artifact.id, artifacts::ArtifactPage::compose(artifact));
+    m_scheme->withdraw(m_pageUrl);
+    m_pageUrl = ArtifactSchemeHandler::pageUrl(artifact.id, ++m_revision);
+    m_scheme->publish(m_pageUrl, artifacts::ArtifactPage::compose(artifact));
     m_status->setText(tr("Rendering\u2026"));
     m_problems->clear();
     m_problems->hide();
@@ -423,7 +476,7 @@ void ArtifactPane::render()
     preparePage(artifact.id);
     m_preview->setCurrentIndex(WebViewPage);
     m_watchdog->watch(m_page);
-    m_page->show(ArtifactSchemeHandler::pageUrl(artifact.id, ++m_revision));
+    m_page->show(m_pageUrl);
 }
 
 void ArtifactPane::runAgain()
@@ -545,19 +598,107 @@ void ArtifactPane::exportCurrent()
         return;
 
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export page"),
-                                                      artifact.title + QStringLiteral(".html"),
-                                                      tr("HTML pages (*.html *.htm)"));
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export"), artifact.title + QStringLiteral(".html"),
+        tr("Standalone HTML page (*.html *.htm);;PNG picture of the page (*.png)"));
     if (path.isEmpty())
         return;
 
-    QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate)
-        || file.write(artifact.content.toUtf8()) < 0) {
-        m_status->setText(tr("Could not save %1: %2").arg(path, file.errorString()));
-        return;
+    const QString error = exportTo(path);
+    m_status->setText(error.isEmpty() ? tr("Saved to %1").arg(path) : error);
+}
+
+QString ArtifactPane::exportTo(const QString &path)
+{
+    if (m_current < 0)
+        return tr("There is nothing to export yet.");
+
+    if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
+        if (!m_webView || !m_webView->grab().save(path, "PNG"))
+            return tr("Could not save the picture to %1.").arg(path);
+        return {};
     }
-    m_status->setText(tr("Saved to %1").arg(path));
+
+    const QByteArray page =
+        artifacts::ArtifactPage::standalone(m_artifacts.at(m_current), m_runtime);
+    if (page.isEmpty())
+        return tr("The runtime in %1 is incomplete; rebuild Tandem.").arg(m_runtime.directory());
+
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(page) < 0)
+        return tr("Could not save %1: %2").arg(path, file.errorString());
+    return {};
+}
+
+const artifacts::ArtifactVersions *ArtifactPane::versions() const
+{
+    return m_current < 0 ? nullptr : &m_versions.at(m_current);
+}
+
+void ArtifactPane::showPreviousVersion()
+{
+    if (m_current >= 0 && !m_streaming && m_versions[m_current].back())
+        showVersion();
+}
+
+void ArtifactPane::showNextVersion()
+{
+    if (m_current >= 0 && !m_streaming && m_versions[m_current].forward())
+        showVersion();
+}
+
+void ArtifactPane::showVersion()
+{
+    artifacts::Artifact &artifact = m_artifacts[m_current];
+    artifact.content = m_versions.at(m_current).current();
+    m_editPause.stop();
+    showEditorText(artifact.content);
+    updateVersionControls();
+    render();
+}
+
+QString ArtifactPane::diffToPreviousVersion() const
+{
+    const artifacts::ArtifactVersions *shown = versions();
+    if (!shown || shown->index() == 0)
+        return {};
+    return artifacts::ArtifactVersions::diff(shown->at(shown->index() - 1), shown->current());
+}
+
+void ArtifactPane::showDiff()
+{
+    const artifacts::ArtifactVersions *shown = versions();
+    if (!shown)
+        return;
+
+    auto *dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("versionDiff"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(
+        tr("Version %1 against version %2").arg(shown->index() + 1).arg(shown->index()));
+    auto *view = new QsciScintilla(dialog);
+    view->setLexer(new QsciLexerDiff(view));
+    view->setText(diffToPreviousVersion());
+    view->setReadOnly(true);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->addWidget(view);
+    dialog->resize(720, 520);
+    dialog->show();
+}
+
+void ArtifactPane::updateVersionControls()
+{
+    const artifacts::ArtifactVersions *shown = versions();
+    const qsizetype count = shown ? shown->count() : 0;
+    const qsizetype index = shown ? shown->index() : 0;
+    m_versionLabel->setText(tr("Version %1 of %2").arg(index + 1).arg(count));
+    m_back->setEnabled(index > 0);
+    m_forward->setEnabled(index + 1 < count);
+    m_diff->setEnabled(index > 0);
+    for (QWidget *control :
+         {static_cast<QWidget *>(m_back), static_cast<QWidget *>(m_forward),
+          static_cast<QWidget *>(m_diff), static_cast<QWidget *>(m_versionLabel)})
+        control->setVisible(count > 1);
 }
 
 void ArtifactPane::updateHistory()

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "artifacts/artifact.h"
+#include "artifacts/artifactruntime.h"
+#include "artifacts/artifactversions.h"
 
 #include <QList>
 #include <QString>
@@ -57,6 +59,19 @@ public:
     // Renders the current artifact again, as the notice's Run again button does.
     void runAgain();
 
+    // The current artifact's versions, or nullptr before the first artifact.
+    const artifacts::ArtifactVersions *versions() const;
+    void showPreviousVersion();
+    void showNextVersion();
+
+    // The diff from the version before the shown one to the shown one.
+    QString diffToPreviousVersion() const;
+
+    // Saves the shown artifact: `.png` as a picture of the rendered page, anything else as a
+    // standalone HTML page with the runtime written in, which works offline in any browser.
+    // Returns an error message, empty on success.
+    QString exportTo(const QString &path);
+
 signals:
     void pageRendered(bool ok); // after each load of the page, edits included
     void componentRendered(); // a React, Markdown or Mermaid page has drawn its content
@@ -86,6 +101,10 @@ private:
     void render();
     void pageLoaded(bool ok);
     void exportCurrent();
+    void showDiff();
+    void showVersion();
+    void updateVersionControls();
+    int indexOfUpdated(const artifacts::Artifact &artifact) const;
     void updateHistory();
 
     QStackedWidget *m_stack = nullptr;
@@ -93,6 +112,10 @@ private:
     QLabel *m_status = nullptr;
     QComboBox *m_history = nullptr;
     QPushButton *m_export = nullptr;
+    QPushButton *m_back = nullptr;
+    QPushButton *m_forward = nullptr;
+    QPushButton *m_diff = nullptr;
+    QLabel *m_versionLabel = nullptr;
     QSplitter *m_splitter = nullptr;
     QsciScintilla *m_editor = nullptr;
     QStackedWidget *m_preview = nullptr;
@@ -105,12 +128,15 @@ private:
     QWebEngineProfile *m_profile = nullptr;
     PreviewPage *m_page = nullptr;
     QString m_pageArtifactId; // whose profile m_profile is
+    QUrl m_pageUrl; // of the render shown
     ArtifactSchemeHandler *m_scheme = nullptr;
     PreviewWatchdog *m_watchdog = nullptr;
     QWebEngineView *m_webView = nullptr;
     bool m_stoppedByWatchdog = false;
     QTimer m_editPause;
     QList<artifacts::Artifact> m_artifacts;
+    QList<artifacts::ArtifactVersions> m_versions; // one entry per artifact
+    artifacts::ArtifactRuntime m_runtime; // for exports
     QString m_shownText; // what the editor holds, without asking it to convert
     int m_current = -1;
     int m_revision = 0;

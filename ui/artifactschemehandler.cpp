@@ -21,9 +21,8 @@ QUrl ArtifactSchemeHandler::pageUrl(const QString &artifactId, int revision)
 {
     QUrl url;
     url.setScheme(QString::fromLatin1(schemeName()));
-    url.setHost(artifactId);
+    url.setHost(QStringLiteral("%1-r%2").arg(artifactId).arg(revision));
     url.setPath(QStringLiteral("/"));
-    url.setQuery(QStringLiteral("revision=%1").arg(revision));
     return url;
 }
 
@@ -50,9 +49,14 @@ void replyWith(QWebEngineUrlRequestJob *job, const QByteArray &mimeType, const Q
 
 } // namespace
 
-void ArtifactSchemeHandler::publish(const QString &artifactId, const QByteArray &html)
+void ArtifactSchemeHandler::publish(const QUrl &pageUrl, const QByteArray &html)
 {
-    m_pages.insert(artifactId.toLower(), html);
+    m_pages.insert(pageUrl.host().toLower(), html);
+}
+
+void ArtifactSchemeHandler::withdraw(const QUrl &pageUrl)
+{
+    m_pages.remove(pageUrl.host().toLower());
 }
 
 void ArtifactSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)

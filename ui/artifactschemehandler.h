@@ -10,7 +10,8 @@
 
 namespace tandem::ui {
 
-// Serves artifact pages to the preview as tandem-artifact://<artifact id>/, so that a page of
+// Serves artifact pages to the preview as tandem-artifact://<artifact id>-r<revision>/: every
+// render is an origin of its own, so nothing a page stores is found by the next. A page of
 // any size loads like a site of its own instead of through setHtml()'s 2 MB data: URL, and the
 // bundled runtime beside each page under /_runtime/ (same origin, so the page's own error
 // handler sees the runtime's errors in full). The scheme itself is registered by
@@ -24,18 +25,19 @@ public:
 
     static QByteArray schemeName();
 
-    // The address of an artifact's page; `revision` makes each render a fresh navigation.
+    // The address of one render of an artifact's page.
     static QUrl pageUrl(const QString &artifactId, int revision);
 
-    // Replaces what the artifact's address serves from the next request on.
-    void publish(const QString &artifactId, const QByteArray &html);
+    // Serves `html` at `pageUrl` (and the runtime beside it) until it is withdrawn.
+    void publish(const QUrl &pageUrl, const QByteArray &html);
+    void withdraw(const QUrl &pageUrl);
 
     void requestStarted(QWebEngineUrlRequestJob *job) override;
 
 private:
     void serveRuntimeFile(QWebEngineUrlRequestJob *job, const QString &name);
 
-    QHash<QString, QByteArray> m_pages; // UTF-8 pages by artifact id
+    QHash<QString, QByteArray> m_pages; // UTF-8 pages by host
     artifacts::ArtifactRuntime m_runtime;
 };
 

@@ -61,6 +61,32 @@ QByteArray ArtifactPage::compose(const Artifact &artifact)
     return composeHtml(artifact.content);
 }
 
+QByteArray ArtifactPage::standalone(const Artifact &artifact, ArtifactRuntime &runtime)
+{
+    static const QRegularExpression runtimeScript(
+        QStringLiteral("<script src=\"/_runtime/([\\w.-]+)\">\\s*</script>"));
+
+    const QString page = QString::fromUtf8(compose(artifact));
+    QString inlined;
+    qsizetype done = 0;
+    for (const QRegularExpressionMatch &match : runtimeScript.globalMatch(page)) {
+        const std::optional<QByteArray> code = runtime.file(match.captured(1));
+        if (!code)
+            return {};
+
+        // Inside a script element only "</script" can end it early; "<\/script" means the same
+        // to JavaScript in the strings and patterns where it can occur.
+        QString script = QString::fromUtf8(*code);
+        script.replace(QStringLiteral("</script"), QStringLiteral("<\\/script"),
+                       Qt::CaseInsensitive);
+        inlined += QStringView(page).mid(done, match.capturedStart() - done);
+        inlined += QStringLiteral("<script>") + script + QStringLiteral("</script>");
+        done = match.capturedEnd();
+    }
+    inlined += QStringView(page).mid(done);
+    return inlined.toUtf8();
+}
+
 QStringList ArtifactPage::libraries()
 {
     return reactModules + optionalLibraries;

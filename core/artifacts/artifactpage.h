@@ -1,6 +1,7 @@
 #pragma once
 
 #include "artifacts/artifact.h"
+#include "artifacts/artifactruntime.h"
 
 #include <QByteArray>
 #include <QString>
@@ -18,6 +19,10 @@ class ArtifactPage
 {
 public:
     static QByteArray compose(const Artifact &artifact);
+
+    // The same page with every runtime file it loads written into it, so that it works from a
+    // file in any browser, offline. Empty when a runtime file is missing.
+    static QByteArray standalone(const Artifact &artifact, ArtifactRuntime &runtime);
 
     // The libraries a React artifact may import, by module name.
     static QStringList libraries();

@@ -86,7 +86,7 @@ for (const candidate of candidates) {
     const { ms, api } = loadTime(source, candidate.globalName);
     const row = { name: candidate.name, size: source.length, load: ms, times: {} };
     for (const component of components) {
-        candidate.transform(api, component.code, component.name); // warm the code paths once
+        for (let i = 0; i < 5; ++i) candidate.transform(api, component.code, component.name); // warm up
         const times = [];
         for (let i = 0; i < transformRuns; ++i) {
             const start = performance.now();

@@ -123,7 +123,9 @@ void TestArtifactIsolation::probeFindsEverythingContained()
 
     const QJsonObject result = QJsonDocument::fromJson(out.toUtf8()).object();
     QVERIFY2(!result.isEmpty(), qPrintable(out));
-    QCOMPARE(result.value(u"origin").toString(), QStringLiteral("tandem-artifact://artifact-1"));
+    QVERIFY2(result.value(u"origin").toString().startsWith(
+                 QStringLiteral("tandem-artifact://artifact-1-r")),
+             qPrintable(out));
     QCOMPARE(result.value(u"cookie").toString(), QStringLiteral("EMPTY"));
     QCOMPARE(result.value(u"parentDom").toString(), QStringLiteral("NONE"));
     QCOMPARE(result.value(u"qtBridge").toString(), QStringLiteral("ABSENT"));
@@ -170,10 +172,12 @@ void TestArtifactIsolation::storageDoesNotCarryOverToTheNextArtifact()
              .toString()
              .isEmpty(),
         renderTimeoutMs);
-    // The probe wrote "1" itself on load; what the first artifact wrote is not there to find.
+    // Delivered again, the probe is a new version of the same artifact: it wrote "1" itself on
+    // load, and what the first delivery wrote is not there to find.
     QCOMPARE(evaluate(view, QStringLiteral("localStorage.length")).toInt(), 1);
-    QCOMPARE(evaluate(view, QStringLiteral("location.origin")).toString(),
-             QStringLiteral("tandem-artifact://artifact-2"));
+    QVERIFY(evaluate(view, QStringLiteral("location.origin"))
+                .toString()
+                .startsWith(QStringLiteral("tandem-artifact://artifact-")));
 
     QWebEngineView *third = show(QStringLiteral("<!doctype html><p id=\"p\">plain</p>\n"));
     QTRY_COMPARE_WITH_TIMEOUT(

@@ -12,9 +12,12 @@
 #include <QListWidget>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QVBoxLayout>
 #include <QWebEnginePage>
+#include <QWebEngineProfile>
+#include <QWebEngineUrlRequestInterceptor>
 #include <QWebEngineView>
 
 #include <Qsci/qsciscintilla.h>
@@ -106,6 +109,8 @@ private slots:
     void problemClickMovesTheCursor();
     void otherTypesRenderOffline_data();
     void otherTypesRenderOffline();
+    void editsAndUpdatesMakeVersions();
+    void exportedPageWorksOfflineFromAFile();
 
 private:
     QWebEngineView *show(const QString &type, const QString &content);
@@ -351,6 +356,113 @@ void TestArtifactPreview::otherTypesRenderOffline()
     QTRY_VERIFY_WITH_TIMEOUT(evaluate(view, check).toBool(), renderTimeoutMs);
     QVERIFY2(problems(m_pane).isEmpty(), qPrintable(problems(m_pane).join(u'\n')));
     QTRY_VERIFY_WITH_TIMEOUT(hasColour(view->grab().toImage(), colour), 5000);
+}
+
+void TestArtifactPreview::editsAndUpdatesMakeVersions()
+{
+    QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
+    const QString first = fixture(QStringLiteral("sales-dashboard.jsx"));
+    QWebEngineView *view = show(QStringLiteral("jsx"), first);
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QCOMPARE(m_pane->versions()->count(), 1);
+
+    // A pause in the user's typing makes version 2.
+    rendered.clear();
+    QString edited = first;
+    edited.replace(QStringLiteral("Sales by region"), QStringLiteral("Revenue by region"));
+    m_pane->editor()->setText(edited);
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QCOMPARE(m_pane->versions()->count(), 2);
+    const QString diff = m_pane->diffToPreviousVersion();
+    QVERIFY2(
+        diff.contains(QStringLiteral("-      <h1 className=\"text-2xl font-bold text-gray-900\">"
+                                     "Sales by region</h1>")),
+        qPrintable(diff));
+    QVERIFY(
+        diff.contains(QStringLiteral("+      <h1 className=\"text-2xl font-bold text-gray-900\">"
+                                     "Revenue by region</h1>")));
+
+    // The model sends the component again under the same title: version 3.
+    rendered.clear();
+    QString updated = first;
+    updated.replace(QStringLiteral("North,Jan,120"), QStringLiteral("North,Jan,1120"));
+    show(QStringLiteral("jsx"), updated);
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QCOMPARE(m_pane->artifacts().size(), 1);
+    QCOMPARE(m_pane->versions()->count(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        evaluate(view, QStringLiteral("document.getElementById('stat-total').textContent")),
+        QVariant(QStringLiteral("1930")), 5000);
+
+    // Back twice shows the first version again, page included; forward returns.
+    rendered.clear();
+    m_pane->showPreviousVersion();
+    m_pane->showPreviousVersion();
+    QCOMPARE(m_pane->editor()->text(), first);
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        evaluate(view, QStringLiteral("document.querySelector('h1').textContent")),
+        QVariant(QStringLiteral("Sales by region")), 5000);
+    m_pane->showNextVersion();
+    QCOMPARE(m_pane->editor()->text(), edited);
+    QCOMPARE(m_pane->versions()->index(), 1);
+}
+
+// Blocks everything but file: URLs, as a browser with no network would.
+class OfflineOnly : public QWebEngineUrlRequestInterceptor
+{
+public:
+    using QWebEngineUrlRequestInterceptor::QWebEngineUrlRequestInterceptor;
+    void interceptRequest(QWebEngineUrlRequestInfo &info) override
+    {
+        if (info.requestUrl().scheme() != u"file") {
+            ++blocked;
+            info.block(true);
+        }
+    }
+    int blocked = 0;
+};
+
+void TestArtifactPreview::exportedPageWorksOfflineFromAFile()
+{
+    QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
+    QWebEngineView *view =
+        show(QStringLiteral("jsx"), fixture(QStringLiteral("sales-dashboard.jsx")));
+    QTRY_VERIFY_WITH_TIMEOUT(!rendered.isEmpty(), renderTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(hasColour(view->grab().toImage(), QColor(59, 130, 246)), 5000);
+
+    QTemporaryDir folder;
+    const QString html = folder.filePath(QStringLiteral("dashboard.html"));
+    const QString png = folder.filePath(QStringLiteral("dashboard.png"));
+    QCOMPARE(m_pane->exportTo(html), QString());
+    QCOMPARE(m_pane->exportTo(png), QString());
+    const QImage picture(png);
+    QVERIFY2(hasColour(picture, QColor(59, 130, 246)),
+             qPrintable(QStringLiteral("%1x%2").arg(picture.width()).arg(picture.height())));
+
+    QFile page(html);
+    QVERIFY(page.open(QIODevice::ReadOnly));
+    const QByteArray bytes = page.readAll();
+    QVERIFY(!bytes.contains("/_runtime/"));
+    QVERIFY(!bytes.contains("<script src="));
+
+    QWebEngineProfile profile;
+    OfflineOnly offline;
+    profile.setUrlRequestInterceptor(&offline);
+    QWebEngineView browser;
+    browser.setPage(new QWebEnginePage(&profile, &browser));
+    browser.resize(900, 700);
+    browser.show();
+    browser.load(QUrl::fromLocalFile(html));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        evaluate(&browser, QStringLiteral("document.querySelectorAll('.recharts-bar-rectangle')"
+                                          ".length")),
+        QVariant(4), renderTimeoutMs);
+    QCOMPARE(evaluate(&browser, QStringLiteral("getComputedStyle(document.querySelector("
+                                               "'.bg-blue-500')).backgroundColor")),
+             QVariant(QStringLiteral("rgb(59, 130, 246)")));
+    QCOMPARE(offline.blocked, 0);
+    delete browser.page();
 }
 
 int main(int argc, char *argv[])
