@@ -34,8 +34,6 @@ QByteArray mimeTypeOf(const QString &name)
 {
     if (name.endsWith(u".js"))
         return QByteArrayLiteral("text/javascript;charset=utf-8");
-    if (name.endsWith(u".json"))
-        return QByteArrayLiteral("application/json");
     return QByteArrayLiteral("application/octet-stream");
 }
 

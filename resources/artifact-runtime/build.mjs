@@ -1,7 +1,7 @@
 // Bundles the artifact runtime into OUTDIR for Chromium 102, one file per library so that a
 // page loads only what its artifact imports. Run by the build from the folder that holds the
 // installed node_modules: node build.mjs OUTDIR
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,10 +61,9 @@ function library(file, module) {
 
 await mkdir(outdir, { recursive: true });
 await Promise.all([
-    ...['react', 'tailwind', 'react-artifact', 'markdown', 'mermaid', 'overlay'].map(fromSource),
+    ...['react', 'tailwind', 'react-artifact', 'markdown', 'mermaid'].map(fromSource),
     ...Object.entries(libraries).map(([file, module]) => library(file, module)),
 ]);
 // Only the benchmark loads Babel: it is the transform the anchors use, measured against ours.
 await copyFile(path.join(process.cwd(), 'node_modules/@babel/standalone/babel.min.js'),
     path.join(outdir, 'babel-standalone.js'));
-await writeFile(path.join(outdir, 'libraries.json'), JSON.stringify(Object.keys(libraries)));
