@@ -59,12 +59,10 @@ void TestArtifactVersions::diff_data()
     QTest::addColumn<QString>("expected");
 
     QTest::newRow("equal") << QStringLiteral("a\nb\n") << QStringLiteral("a\nb\n") << QString();
-    QTest::newRow("one line changed")
-        << QStringLiteral("a\nb\nc\n") << QStringLiteral("a\nB\nc\n")
-        << QStringLiteral("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
-    QTest::newRow("line added at the end")
-        << QStringLiteral("a\n") << QStringLiteral("a\nb\n")
-        << QStringLiteral("@@ -1,1 +1,2 @@\n a\n+b\n");
+    QTest::newRow("one line changed") << QStringLiteral("a\nb\nc\n") << QStringLiteral("a\nB\nc\n")
+                                      << QStringLiteral("@@ -1,3 +1,3 @@\n a\n-b\n+B\n c\n");
+    QTest::newRow("line added at the end") << QStringLiteral("a\n") << QStringLiteral("a\nb\n")
+                                           << QStringLiteral("@@ -1,1 +1,2 @@\n a\n+b\n");
     QTest::newRow("distant changes make two hunks")
         << QStringLiteral("1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n")
         << QStringLiteral("x\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\ny\n")
