@@ -19,12 +19,14 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QPushButton>
+#include <QShortcut>
 #include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 #include <QWebEnginePage>
 #include <QWebEngineProfile>
+#include <QWebEngineScript>
 #include <QWebEngineView>
 
 #include <Qsci/qscilexerdiff.h>
@@ -285,6 +287,10 @@ QWidget *ArtifactPane::makeEditor()
     m_editor->setObjectName(QStringLiteral("artifactEditor"));
     styleEditor(m_editor);
     connect(m_editor, &QsciScintilla::textChanged, this, &ArtifactPane::noteEdit);
+
+    auto *runNow = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), m_editor);
+    runNow->setContext(Qt::WidgetWithChildrenShortcut);
+    connect(runNow, &QShortcut::activated, this, &ArtifactPane::applyEdit);
     return m_editor;
 }
 
@@ -464,6 +470,11 @@ void ArtifactPane::renderEditedCode()
 void ArtifactPane::render()
 {
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
+    if (rerunInPlace(artifact))
+        return;
+
+    m_pageLive = false;
+    m_pageFiles = artifacts::ArtifactPage::runtimeFilesFor(artifact.content);
     m_scheme->withdraw(m_pageUrl);
     m_pageUrl = ArtifactSchemeHandler::pageUrl(artifact.id, ++m_revision);
     m_scheme->publish(m_pageUrl, artifacts::ArtifactPage::compose(artifact));
@@ -481,8 +492,45 @@ void ArtifactPane::render()
 
 void ArtifactPane::runAgain()
 {
-    if (m_current >= 0 && !m_streaming)
-        render();
+    if (m_current < 0 || m_streaming)
+        return;
+
+    m_pageLive = false;
+    render();
+}
+
+void ArtifactPane::applyEdit()
+{
+    if (m_current < 0 || m_streaming)
+        return;
+
+    m_editPause.stop();
+    renderEditedCode();
+}
+
+// An edit of a React component whose page is up runs in that page, whose libraries are parsed
+// and styles made; anything else (another artifact, a new library, a stopped page) loads anew.
+bool ArtifactPane::rerunInPlace(const artifacts::Artifact &artifact)
+{
+    const bool react = artifact.type == u"jsx" || artifact.type == u"tsx";
+    if (!react || !m_pageLive || !m_page || m_pageArtifactId != artifact.id)
+        return false;
+
+    const QStringList needed = artifacts::ArtifactPage::runtimeFilesFor(artifact.content);
+    const bool loaded = std::all_of(needed.begin(), needed.end(), [this](const QString &file) {
+        return m_pageFiles.contains(file);
+    });
+    if (!loaded)
+        return false;
+
+    m_problems->clear();
+    m_problems->hide();
+    m_notice->hide();
+    m_status->setText(tr("Rendering\u2026"));
+    m_preview->setCurrentIndex(WebViewPage);
+    m_page->runJavaScript(artifacts::ArtifactPage::rerunScript(artifact.content),
+                          QWebEngineScript::MainWorld);
+    return true;
 }
 
 void ArtifactPane::setLexerFor(const QString &type)
@@ -547,6 +595,7 @@ void ArtifactPane::noticeActionClicked()
 void ArtifactPane::watchdogStopped(int reason)
 {
     m_stoppedByWatchdog = true;
+    m_pageLive = false;
     const auto limits = m_watchdog->limits();
     const QString why =
         reason == int(PreviewWatchdog::Reason::Hung)
@@ -564,6 +613,7 @@ void ArtifactPane::watchdogStopped(int reason)
 
 void ArtifactPane::rendererTerminated(int status)
 {
+    m_pageLive = false;
     if (m_stoppedByWatchdog || status == QWebEnginePage::NormalTerminationStatus)
         return;
 
@@ -583,6 +633,9 @@ void ArtifactPane::rendererTerminated(int status)
 
 void ArtifactPane::pageLoaded(bool ok)
 {
+    const artifacts::Artifact *shown = m_current >= 0 ? &m_artifacts.at(m_current) : nullptr;
+    m_pageLive =
+        ok && !m_stoppedByWatchdog && shown && (shown->type == u"jsx" || shown->type == u"tsx");
     // A problem the page reported, or a stop, says more than the load's result.
     const bool quiet = m_streaming || m_problems->count() > 0 || m_notice->isVisible();
     if (!quiet)

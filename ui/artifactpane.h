@@ -59,6 +59,9 @@ public:
     // Renders the current artifact again, as the notice's Run again button does.
     void runAgain();
 
+    // Renders what the editor holds now, without waiting for a pause in the typing (Ctrl+Return).
+    void applyEdit();
+
     // The current artifact's versions, or nullptr before the first artifact.
     const artifacts::ArtifactVersions *versions() const;
     void showPreviousVersion();
@@ -99,6 +102,7 @@ private:
     void noteEdit();
     void renderEditedCode();
     void render();
+    bool rerunInPlace(const artifacts::Artifact &artifact);
     void pageLoaded(bool ok);
     void exportCurrent();
     void showDiff();
@@ -133,6 +137,8 @@ private:
     PreviewWatchdog *m_watchdog = nullptr;
     QWebEngineView *m_webView = nullptr;
     bool m_stoppedByWatchdog = false;
+    bool m_pageLive = false; // a React page that has loaded and can run new code in place
+    QStringList m_pageFiles; // the runtime files that page loaded
     QTimer m_editPause;
     QList<artifacts::Artifact> m_artifacts;
     QList<artifacts::ArtifactVersions> m_versions; // one entry per artifact

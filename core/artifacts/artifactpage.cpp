@@ -107,6 +107,11 @@ QStringList ArtifactPage::runtimeFilesFor(const QString &code)
     return files;
 }
 
+QString ArtifactPage::rerunScript(const QString &code)
+{
+    return QStringLiteral("TandemRuntime.rerun(%1);").arg(scriptLiteral(code));
+}
+
 // Lines stay where they are, so that an error's line is the line in the code pane.
 QByteArray ArtifactPage::composeHtml(const QString &html)
 {

@@ -332,8 +332,8 @@ void TestArtifactPreview::otherTypesRenderOffline_data()
     QTest::newRow("markdown")
         << QStringLiteral("markdown")
         << QStringLiteral("# Notes\n\n```python\ndef add(a, b):\n    return a + b\n```\n")
-        << QStringLiteral("document.querySelector('h1').textContent === 'Notes' && "
-                          "!!document.querySelector('code .hljs-keyword')")
+        << QStringLiteral("(h => !!h && h.textContent === 'Notes')(document.querySelector('h1'))"
+                          " && !!document.querySelector('code .hljs-keyword')")
         << QColor(215, 58, 73);
     QTest::newRow("html with the tailwind cdn script")
         << QStringLiteral("html")

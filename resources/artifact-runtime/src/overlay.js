@@ -13,10 +13,11 @@ pre { margin: 0; white-space: pre-wrap; font: 13px/1.45 ui-monospace, monospace;
 `;
 
 let list = null;
+let host = null;
 
 function panel() {
     if (list) return list;
-    const host = document.createElement('tandem-error');
+    host = document.createElement('tandem-error');
     const shadow = host.attachShadow({ mode: 'open' });
     shadow.innerHTML = `<style>${panelCss}</style><div class="panel"></div>`;
     (document.body || document.documentElement).append(host);
@@ -35,4 +36,11 @@ runtime.showError = (title, message, line, column) => {
     entry.querySelector('pre').textContent = message;
     panel().append(entry);
     report({ kind: 'error', title, message, line: line || 0, column: column || 0 });
+};
+
+// Before the same page runs new code: the old code's errors no longer apply.
+runtime.clearErrors = () => {
+    if (host) host.remove();
+    host = null;
+    list = null;
 };

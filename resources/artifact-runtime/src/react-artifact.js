@@ -192,6 +192,8 @@ async function reveal() {
     report({ kind: 'rendered' });
 }
 
+let root = null;
+
 function run() {
     const source = runtime.source;
     if (!checkImports(source)) return;
@@ -218,10 +220,20 @@ function run() {
     const React = runtime.modules.react;
     const { createRoot } = runtime.modules['react-dom/client'];
     const { flushSync } = runtime.modules['react-dom'];
-    const root = createRoot(document.getElementById('root'));
+    root = createRoot(document.getElementById('root'));
     flushSync(() => root.render(React.createElement(makeBoundary(React), null, React.createElement(Component))));
     reveal();
 }
+
+// An edit of the same component runs in the page already loaded, its libraries parsed and its
+// styles generated: the app calls this instead of loading the page again.
+runtime.rerun = (source) => {
+    if (root) root.unmount();
+    root = null;
+    runtime.clearErrors();
+    runtime.source = source;
+    run();
+};
 
 window.addEventListener('error', (event) => {
     if (event.error && positionIn(event.error.stack).line > 0) showRuntimeError('Error', event.error);
