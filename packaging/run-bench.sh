@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs the benchmarks in tests/bench on a quiet machine.
 # The JSX benchmark compares the transforms an artifact preview could run in the page, on the
-# same components. The sandbox benchmark measures a trivial command every way Tandem can run
+# same components; the artifact benchmark times an edit to new pixels, Tandem's way and with
+# Babel standalone in the page (offscreen, real Chromium). The sandbox benchmark measures a trivial command every way Tandem can run
 # it, side by side: a private Podman service (with the sandbox image) is started for the
 # container variants and `podman run`, and stopped again by its pid.
-# Usage: run-bench.sh [jsx|sandbox]   (both when no argument is given)
+# Usage: run-bench.sh [jsx|artifact|sandbox]   (all three when no argument is given)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 which=${1:-all}
@@ -12,6 +13,9 @@ which=${1:-all}
 packaging/build.sh
 if [ "$which" = all ] || [ "$which" = jsx ]; then
     node tests/bench/jsx_transforms.mjs build/artifact-runtime/npm
+fi
+if [ "$which" = all ] || [ "$which" = artifact ]; then
+    QT_QPA_PLATFORM=offscreen build/bench/bench_artifact 2> build/bench-artifact.log
 fi
 [ "$which" = all ] || [ "$which" = sandbox ] || exit 0
 
