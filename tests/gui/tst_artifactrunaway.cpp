@@ -154,10 +154,13 @@ qint64 TestArtifactRunaway::rendererPid()
 void TestArtifactRunaway::loopOnLoadIsStopped()
 {
     QSignalSpy stopped(m_pane, &ui::ArtifactPane::previewStopped);
-    LatencyProbe latency;
     show(loopOnLoad);
     const qint64 pid = rendererPid();
     QVERIFY(pid > 0);
+
+    // From the moment the page's renderer runs: the first web view of the process starts the
+    // whole engine, which is not what this measures.
+    LatencyProbe latency;
 
     QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty(), renderTimeoutMs);
     QVERIFY(stopped.constFirst().at(0).toString().contains(QStringLiteral("stopped responding")));
