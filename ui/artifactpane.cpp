@@ -651,11 +651,17 @@ void ArtifactPane::exportCurrent()
         return;
 
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
-    const QString path = QFileDialog::getSaveFileName(
+    const QString pictureFilter = tr("PNG picture of the page (*.png)");
+    QString chosenFilter;
+    QString path = QFileDialog::getSaveFileName(
         this, tr("Export"), artifact.title + QStringLiteral(".html"),
-        tr("Standalone HTML page (*.html *.htm);;PNG picture of the page (*.png)"));
+        tr("Standalone HTML page (*.html *.htm)") + QStringLiteral(";;") + pictureFilter,
+        &chosenFilter);
     if (path.isEmpty())
         return;
+    if (chosenFilter == pictureFilter
+        && !path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive))
+        path += QStringLiteral(".png");
 
     const QString error = exportTo(path);
     m_status->setText(error.isEmpty() ? tr("Saved to %1").arg(path) : error);
