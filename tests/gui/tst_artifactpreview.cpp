@@ -273,6 +273,9 @@ void TestArtifactPreview::errorsCarryTheirLine_data()
         << QStringLiteral("jsx")
         << QStringLiteral("const a = 1;\nundefinedFunction();\nexport default () => <p/>;\n")
         << QStringLiteral("Line 2: Error while loading");
+    QTest::newRow("mermaid parse error")
+        << QStringLiteral("mermaid") << QStringLiteral("graph TD\n  A --> B\n  B -->\n")
+        << QStringLiteral("Line 3: Diagram error");
     QTest::newRow("html uncaught error")
         << QStringLiteral("html")
         << QStringLiteral("<!doctype html>\n<html><body>\n<p>x</p>\n<script>\nnope();\n"
