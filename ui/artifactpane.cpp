@@ -133,6 +133,7 @@ void ArtifactPane::beginArtifact()
     m_status->setText(tr("Writing\u2026"));
     m_history->setEnabled(false);
     m_export->setEnabled(false);
+    m_sendToChat->setEnabled(false);
     for (QPushButton *button : {m_back, m_forward, m_diff})
         button->setEnabled(false);
     m_preview->setCurrentIndex(PlaceholderPage);
@@ -263,6 +264,12 @@ QWidget *ArtifactPane::makeHeader()
     for (QPushButton *button : {m_back, m_forward})
         button->setMaximumWidth(32);
 
+    m_sendToChat = new QPushButton(tr("Send to chat"), header);
+    m_sendToChat->setObjectName(QStringLiteral("sendToChat"));
+    m_sendToChat->setToolTip(tr("Put this version and its problems in the prompt, for the model"));
+    connect(m_sendToChat, &QPushButton::clicked, this,
+            [this] { emit contextRequested(contextForModel()); });
+
     m_export = new QPushButton(tr("Export\u2026"), header);
     m_export->setToolTip(tr("Save as a standalone HTML file that works offline, or as a PNG"));
     connect(m_export, &QPushButton::clicked, this, &ArtifactPane::exportCurrent);
@@ -277,6 +284,7 @@ QWidget *ArtifactPane::makeHeader()
     row->addWidget(m_versionLabel);
     row->addWidget(m_forward);
     row->addWidget(m_diff);
+    row->addWidget(m_sendToChat);
     row->addWidget(m_export);
     return header;
 }
@@ -423,6 +431,7 @@ void ArtifactPane::showArtifact(int index)
     m_history->setCurrentIndex(index);
     m_history->setEnabled(true);
     m_export->setEnabled(true);
+    m_sendToChat->setEnabled(true);
     m_stack->setCurrentIndex(WorkAreaPage);
     updateVersionControls();
 
@@ -687,6 +696,27 @@ QString ArtifactPane::exportTo(const QString &path)
     if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(page) < 0)
         return tr("Could not save %1: %2").arg(path, file.errorString());
     return {};
+}
+
+QString ArtifactPane::contextForModel() const
+{
+    if (m_current < 0)
+        return {};
+
+    const artifacts::Artifact &artifact = m_artifacts.at(m_current);
+    const qsizetype version = m_versions.at(m_current).index() + 1;
+    QString text = tr("Here is my version %1 of \u201c%2\u201d:").arg(version).arg(artifact.title);
+    text += QStringLiteral("\n\n```%1\n%2").arg(artifact.type, artifact.content);
+    if (!artifact.content.endsWith(u'\n'))
+        text += u'\n';
+    text += QStringLiteral("```\n");
+
+    if (m_problems->count() > 0) {
+        text += tr("\nThe preview reports:\n");
+        for (int row = 0; row < m_problems->count(); ++row)
+            text += QStringLiteral("- ") + m_problems->item(row)->text() + u'\n';
+    }
+    return text;
 }
 
 const artifacts::ArtifactVersions *ArtifactPane::versions() const

@@ -75,11 +75,16 @@ public:
     // Returns an error message, empty on success.
     QString exportTo(const QString &path);
 
+    // What the Send to chat button sends: the shown version in a fenced block, and its problems.
+    QString contextForModel() const;
+
 signals:
     void pageRendered(bool ok); // after each load of the page, edits included
     void componentRendered(); // a React, Markdown or Mermaid page has drawn its content
     void problemReported(const QString &text);
     void previewStopped(const QString &why);
+    // The shown version and the problems its page reported, as text for the model.
+    void contextRequested(const QString &text);
 
 private:
     QWidget *makeEmptyState();
@@ -119,6 +124,7 @@ private:
     QPushButton *m_back = nullptr;
     QPushButton *m_forward = nullptr;
     QPushButton *m_diff = nullptr;
+    QPushButton *m_sendToChat = nullptr;
     QLabel *m_versionLabel = nullptr;
     QSplitter *m_splitter = nullptr;
     QsciScintilla *m_editor = nullptr;

@@ -10,6 +10,7 @@
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QTemporaryDir>
@@ -194,6 +195,17 @@ void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
                  && shown.contains(QStringLiteral("lucide-react")),
              qPrintable(shown));
     saveScreenshot(m_window.get(), QStringLiteral("artifact-error.png"));
+
+    // The error goes back to the model as text, with the code it is about.
+    QSignalSpy context(m_pane, &ui::ArtifactPane::contextRequested);
+    QTest::mouseClick(m_pane->findChild<QPushButton *>(QStringLiteral("sendToChat")),
+                      Qt::LeftButton);
+    QCOMPARE(context.count(), 1);
+    const QString text = context.constFirst().at(0).toString();
+    QVERIFY2(text.contains(QStringLiteral("```jsx\nimport { useState } from \"react\";"))
+                 && text.contains(QStringLiteral("The preview reports:\n- Line 2: No export named "
+                                                 "Fire in lucide-react")),
+             qPrintable(text));
 
     // The user's fix in the code pane re-renders without a restart.
     QSignalSpy rendered(m_pane, &ui::ArtifactPane::componentRendered);
