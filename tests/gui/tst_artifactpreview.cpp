@@ -187,6 +187,7 @@ void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
     QVERIFY2(problem.contains(QStringLiteral("Line 2")), qPrintable(problem));
     QVERIFY2(problem.contains(QStringLiteral("Fire")), qPrintable(problem));
     QVERIFY2(problem.contains(QStringLiteral("lucide-react")), qPrintable(problem));
+    QVERIFY2(problem.contains(QStringLiteral("Did you mean Flame")), qPrintable(problem));
     const QString shown =
         evaluate(view,
                  QStringLiteral("document.querySelector('tandem-error').shadowRoot.textContent"))

@@ -43,15 +43,26 @@ function editDistance(a, b) {
     return row[b.length];
 }
 
+// Words models use for icons that icon sets name otherwise; spelling alone cannot find these.
+const synonyms = {
+    fire: ['Flame'], gear: ['Settings', 'Cog'], cog: ['Settings'], bin: ['Trash2', 'Trash'],
+    garbage: ['Trash2', 'Trash'], delete: ['Trash2', 'Trash'], close: ['X'], cross: ['X'],
+    tick: ['Check'], warning: ['AlertTriangle', 'TriangleAlert'], person: ['User'],
+    people: ['Users'], envelope: ['Mail'], email: ['Mail'], magnifier: ['Search'],
+    graph: ['LineChart', 'ChartLine'], trophycup: ['Trophy'], dollar: ['DollarSign'],
+    money: ['DollarSign', 'Banknote'], thumbup: ['ThumbsUp'], thumbsup: ['ThumbsUp'],
+};
+
 function similarNames(name, module) {
     const lower = name.toLowerCase();
-    return Object.keys(module)
-        .filter((key) => key !== 'default' && key !== '__esModule')
+    const keys = Object.keys(module).filter((key) => key !== 'default' && key !== '__esModule');
+    const meant = (synonyms[lower.replace(/icon$/, '')] || []).filter((key) => key in module);
+    const spelled = keys
         .map((key) => ({ key, distance: editDistance(lower, key.toLowerCase()) }))
         .filter((entry) => entry.distance <= Math.max(2, name.length / 3))
         .sort((a, b) => a.distance - b.distance || a.key.length - b.key.length)
-        .slice(0, 3)
         .map((entry) => entry.key);
+    return [...new Set([...meant, ...spelled])].slice(0, 3);
 }
 
 // Every problem with the imports at once, before anything runs: a missing icon should not
