@@ -195,6 +195,8 @@ void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
     QVERIFY2(shown.contains(QStringLiteral("Fire"))
                  && shown.contains(QStringLiteral("lucide-react")),
              qPrintable(shown));
+    // The page's own error panel, its red rule on screen.
+    QTRY_VERIFY_WITH_TIMEOUT(hasColour(view->grab().toImage(), QColor(220, 38, 38)), 5000);
     saveScreenshot(m_window.get(), QStringLiteral("artifact-error.png"));
 
     // The error goes back to the model as text, with the code it is about.
