@@ -247,6 +247,21 @@ QWidget *ChatView::makeComposer()
     return composer;
 }
 
+void ChatView::addToPrompt(const QString &text)
+{
+    QString prompt = m_prompt->toPlainText();
+    if (!prompt.isEmpty() && !prompt.endsWith(u'\n'))
+        prompt += QStringLiteral("\n\n");
+    m_prompt->setPlainText(prompt + text);
+    m_prompt->moveCursor(QTextCursor::End);
+    m_prompt->setFocus();
+}
+
+QString ChatView::promptText() const
+{
+    return m_prompt->toPlainText();
+}
+
 void ChatView::submit()
 {
     const QString task = m_prompt->toPlainText().trimmed();

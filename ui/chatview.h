@@ -36,6 +36,11 @@ public:
     void addError(const QString &message);
     void addNotice(const QString &text);
 
+    // Puts `text` in the prompt after what the user has written there, for them to finish and
+    // send: an artifact's edited version, for example.
+    void addToPrompt(const QString &text);
+    QString promptText() const;
+
     // Running: Send is off and Stop on; idle: the other way round, and tool calls still
     // running show that they stopped.
     void setRunning(bool running);

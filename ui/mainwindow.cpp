@@ -68,6 +68,7 @@ void MainWindow::connectRunner()
 {
     connect(m_chat, &ChatView::sendRequested, this, &MainWindow::startTask);
     connect(m_chat, &ChatView::stopRequested, this, &MainWindow::stopTask);
+    connect(m_artifacts, &ArtifactPane::contextRequested, m_chat, &ChatView::addToPrompt);
 
     connect(m_runner, &AgentRunner::runningChanged, this, &MainWindow::showRunning);
     connect(m_runner, &AgentRunner::replyStarted, m_extractor,
