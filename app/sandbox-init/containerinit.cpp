@@ -92,6 +92,10 @@ int ContainerInit::run()
                 return m_status;
             continue;
         }
+        // Only the engine may stop the container: it signals from outside our pid namespace,
+        // where the sender shows as pid 0. A command's `kill -TERM 1` is ignored.
+        if (info.si_pid != 0)
+            continue;
         // Asked to stop: the command goes first, and its end ends us; idle, we end at once.
         if (m_pid <= 0)
             return 0;

@@ -9,6 +9,7 @@
 #include "sandbox/sandboxfactory.h"
 #include "tools/bashtool.h"
 #include "tools/texteditortool.h"
+#include "tools/usertoolsfile.h"
 #include "vcs/reviewworkspace.h"
 
 #include <QLoggingCategory>
@@ -93,6 +94,10 @@ base::Status ReviewTask::prepare()
     if (auto available = sandbox::SandboxFactory::checkAvailable(m_options.sandboxBackend);
         !available)
         return available;
+    // The user's own host tools: a mistake in their file stops the run before it starts.
+    auto userTools = tools::UserToolsFile::read(tools::UserToolsFile::userFilePath());
+    if (!userTools)
+        return std::unexpected(userTools.error());
 
     emit stepChanged(QStringLiteral("Preparing a workspace from %1").arg(m_options.source));
     auto workspace =
@@ -110,6 +115,8 @@ base::Status ReviewTask::prepare()
         tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
     m_tools->add(std::make_unique<ptc::CodeExecutionTool>(*m_sandbox, *m_broker,
                                                           ptc::CodeExecutionTool::Limits{}));
+    for (tools::CommandTool::Definition &definition : *userTools)
+        m_tools->add(std::make_unique<tools::CommandTool>(std::move(definition)));
     // Host tools for scripts only.
     m_tools->add(std::make_unique<reporting::KpiTool>());
     m_tools->add(

@@ -138,7 +138,10 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
     transfer.idleLimit = std::chrono::seconds(m_config.idleTimeoutSeconds);
 
     const std::string url = (m_config.baseUrl + QStringLiteral("/v1/messages")).toStdString();
-    const std::string body = requestBody(request).dump();
+    // Tool output is whatever the bytes were (a binary file cat'ed): bytes that are not UTF-8
+    // are sent as U+FFFD rather than ending the session.
+    const std::string body =
+        requestBody(request).dump(-1, ' ', false, json::error_handler_t::replace);
     const std::string keyHeader = "x-api-key: " + m_config.apiKey.toStdString();
     const std::string versionHeader = std::string("anthropic-version: ") + kApiVersion;
 

@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QLoggingCategory>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <poll.h>
@@ -29,6 +30,7 @@ namespace {
 constexpr size_t kChunkBytes = 256 * 1024;
 constexpr size_t kMessageInRecord = 300;
 constexpr size_t kInputInAudit = 2000;
+constexpr int kMaxNesting = 64;
 
 std::string clip(const std::string &text, size_t size)
 {
@@ -48,6 +50,32 @@ size_t chunkEnd(const std::string &text, size_t start)
 std::string dumped(const json &value)
 {
     return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+// How deeply a JSON text nests, found without parsing it: the parser and every copy of its
+// result recurse once per level, and a frame of nothing but brackets must not exhaust a
+// thread's stack.
+int nestingDepth(const std::string &text)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
 }
 
 bool looksStructured(const std::string &text)
@@ -98,8 +126,8 @@ base::Status BrokerRun::open()
         return base::fail("ptc_channel",
                           QStringLiteral("Cannot open the tool channel %1: %2")
                               .arg(m_socketPath, QString::fromUtf8(std::strerror(errno))));
-    // The sandbox's user may not be Tandem's: anyone who can reach the folder may connect.
-    ::chmod(path.constData(), 0777);
+    // The sandbox's processes run as Tandem's own user; nobody else may connect.
+    ::chmod(path.constData(), 0600);
 
     m_deadline = std::chrono::steady_clock::now() + m_budget.maxTime;
     m_auditor = std::thread([this] { auditLoop(); });
@@ -120,18 +148,17 @@ void BrokerRun::close()
         m_acceptor.join();
 
     // A script may still hold a connection, or be half-way through a frame: cut them all.
-    std::vector<std::thread> threads;
+    std::list<Connection> connections;
     {
         std::lock_guard lock(m_connectionsMutex);
-        for (int fd : m_connectionFds)
-            ::shutdown(fd, SHUT_RDWR);
-        threads.swap(m_connections);
+        for (Connection &connection : m_connections)
+            ::shutdown(connection.fd, SHUT_RDWR);
+        connections.swap(m_connections);
     }
-    for (std::thread &thread : threads)
-        thread.join();
-    for (int fd : m_connectionFds)
-        ::close(fd);
-    m_connectionFds.clear();
+    for (Connection &connection : connections) {
+        connection.thread.join();
+        ::close(connection.fd);
+    }
 
     if (m_listener >= 0) {
         ::close(m_listener);
@@ -167,29 +194,62 @@ void BrokerRun::acceptLoop()
         if (!(watched[0].revents & POLLIN))
             continue;
         const int fd = ::accept4(m_listener, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd < 0)
-            continue;
-
-        std::lock_guard lock(m_connectionsMutex);
-        if (int(m_connectionFds.size()) >= m_budget.maxConnections) {
-            FrameChannel channel(fd, m_budget.maxRequestBytes);
-            channel.write(dumped(
-                {{"id", nullptr},
-                 {"ok", false},
-                 {"error",
-                  {{"type", "budget_exhausted"},
-                   {"message", "too many connections to the tool channel ("
-                                   + std::to_string(m_budget.maxConnections) + " per run)"}}}}));
+        if (fd >= 0 && !admit(fd))
             ::close(fd);
-            continue;
-        }
-        m_connectionFds.push_back(fd);
-        m_connections.emplace_back([this, fd] { serve(fd); });
     }
 }
 
-void BrokerRun::serve(int fd)
+// Only the sandbox's processes, which run as Tandem's own user, and only so many at once.
+bool BrokerRun::admit(int fd)
 {
+    ucred peer{};
+    socklen_t size = sizeof peer;
+    if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &size) != 0 || peer.uid != ::geteuid()) {
+        CallRecord record;
+        record.outcome = "not_allowed";
+        record.message = "a connection from uid " + std::to_string(peer.uid) + ", not Tandem's";
+        keep(std::move(record));
+        return false;
+    }
+
+    std::lock_guard lock(m_connectionsMutex);
+    reapConnections();
+    if (int(m_connections.size()) >= m_budget.maxConnections) {
+        const std::string message = "too many connections to the tool channel at once ("
+                                    + std::to_string(m_budget.maxConnections) + " per run)";
+        FrameChannel channel(fd, m_budget.maxRequestBytes);
+        channel.write(dumped({{"id", nullptr},
+                              {"ok", false},
+                              {"error", {{"type", "budget_exhausted"}, {"message", message}}}}));
+        CallRecord record;
+        record.outcome = "budget_exhausted";
+        record.message = message;
+        keep(std::move(record));
+        return false;
+    }
+    Connection &connection = m_connections.emplace_back();
+    connection.fd = fd;
+    connection.thread = std::thread([this, &connection] { serve(&connection); });
+    return true;
+}
+
+// Under m_connectionsMutex: the connections whose scripts hung up are let go.
+void BrokerRun::reapConnections()
+{
+    for (auto it = m_connections.begin(); it != m_connections.end();) {
+        if (!it->done) {
+            ++it;
+            continue;
+        }
+        it->thread.join();
+        ::close(it->fd);
+        it = m_connections.erase(it);
+    }
+}
+
+void BrokerRun::serve(Connection *connection)
+{
+    const int fd = connection->fd;
     FrameChannel channel(fd, m_budget.maxRequestBytes, int(m_budget.frameTimeout.count()));
     std::string payload;
     while (!m_closing) {
@@ -210,15 +270,24 @@ void BrokerRun::serve(int fd)
         if (read != FrameChannel::Read::Frame || !handle(payload, channel))
             break;
     }
-    // The descriptor is closed by close(), which may be shutting it down right now.
+    // The descriptor is closed by whoever joins this thread, which may be shutting it down
+    // right now.
     ::shutdown(fd, SHUT_RDWR);
+    std::lock_guard lock(m_connectionsMutex);
+    connection->done = true;
 }
 
 bool BrokerRun::handle(const std::string &payload, FrameChannel &channel)
 {
     const auto started = std::chrono::steady_clock::now();
     CallRecord record;
+    if (nestingDepth(payload) > kMaxNesting)
+        return refuse(channel, nullptr, record, "bad_request",
+                      "a request may nest at most " + std::to_string(kMaxNesting) + " levels");
     const json request = json::parse(payload, nullptr, false);
+    if (request.is_discarded())
+        return refuse(channel, nullptr, record, "bad_request",
+                      "the frame is not JSON (UTF-8, no NaN or Infinity)");
     if (!request.is_object())
         return refuse(channel, nullptr, record, "bad_request", "a request must be a JSON object");
 

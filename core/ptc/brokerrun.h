@@ -10,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <list>
 #include <map>
 #include <mutex>
 #include <string>
@@ -85,6 +86,13 @@ public:
     std::vector<CallRecord> calls() const;
 
 private:
+    struct Connection
+    {
+        int fd = -1;
+        std::thread thread;
+        bool done = false; // its thread is about to end: the acceptor joins it
+    };
+
     struct Entry
     {
         tools::Tool *tool = nullptr;
@@ -93,7 +101,9 @@ private:
     };
 
     void acceptLoop();
-    void serve(int fd);
+    bool admit(int fd);
+    void reapConnections();
+    void serve(Connection *connection);
     bool handle(const std::string &payload, FrameChannel &channel);
     bool refuse(FrameChannel &channel, const nlohmann::json &id, CallRecord record,
                 const std::string &type, const std::string &message);
@@ -115,8 +125,7 @@ private:
     int m_wake = -1;
     std::thread m_acceptor;
     std::mutex m_connectionsMutex;
-    std::vector<int> m_connectionFds;
-    std::vector<std::thread> m_connections;
+    std::list<Connection> m_connections;
     std::atomic<bool> m_closing{false};
     std::atomic<int> m_callCount{0};
     std::mutex m_toolMutex; // tools that do not run concurrently run one at a time

@@ -13,9 +13,8 @@ ToolBroker::ToolBroker(const tools::ToolRegistry &registry, audit::AuditLog *aud
     , m_audit(audit)
     , m_folder(QDir::temp().filePath(QStringLiteral("tandem-tools-XXXXXX")))
 {
-    // The sandbox's user reads the scripts and connects to the sockets in here.
-    if (m_folder.isValid())
-        ::chmod(QFile::encodeName(m_folder.path()).constData(), 0755);
+    // Private (QTemporaryDir makes it 0700): the sandbox's processes run as Tandem's user, and
+    // no one else may read the scripts or reach the sockets.
 }
 
 base::Status ToolBroker::check() const
@@ -41,7 +40,7 @@ base::Result<std::unique_ptr<BrokerRun>> ToolBroker::openRun(RunBudget budget)
     const QString folder = QDir(m_folder.path()).filePath(QStringLiteral("run-%1").arg(number));
     if (!QDir().mkpath(folder))
         return base::fail("ptc_channel", QStringLiteral("Cannot make %1.").arg(folder));
-    ::chmod(QFile::encodeName(folder).constData(), 0755);
+    ::chmod(QFile::encodeName(folder).constData(), 0700);
 
     // The run's id links its audit lines to the script's own.
     const std::string id = QUuid::createUuid().toString(QUuid::WithoutBraces).left(8).toStdString()

@@ -101,6 +101,9 @@ tools::ToolOutput KpiTool::run(const json &input, const base::CancelToken &)
             byMonth[rows[i]["month"].get<std::string>()] += *rowRevenue;
     }
 
+    if (!std::isfinite(revenue) || !std::isfinite(units))
+        return tools::ToolOutput::error("the totals are too large to add up");
+
     json kpis = {{"rows", rows.size()},
                  {"revenue_total", cents(revenue)},
                  // Whole units stay whole in the report.

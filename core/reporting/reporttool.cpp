@@ -1,6 +1,7 @@
 #include "reporting/reporttool.h"
 
 #include <QBuffer>
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QFile>
 #include <QGuiApplication>
@@ -101,7 +102,13 @@ QString ReportTool::fileNameFor(const QString &title)
         slug.remove(0, 1);
     while (slug.endsWith(QLatin1Char('-')))
         slug.chop(1);
-    return (slug.isEmpty() ? QStringLiteral("report") : slug) + QStringLiteral(".pdf");
+    // A title of nothing but other characters still gets a name of its own.
+    if (slug.isEmpty())
+        slug =
+            QStringLiteral("report-")
+            + QString::fromLatin1(
+                QCryptographicHash::hash(title.toUtf8(), QCryptographicHash::Sha1).toHex().left(8));
+    return slug + QStringLiteral(".pdf");
 }
 
 tools::ToolOutput ReportTool::run(const json &input, const base::CancelToken &)

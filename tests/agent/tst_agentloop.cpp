@@ -159,6 +159,7 @@ private slots:
     void callsFromProviderCodeAreAnsweredInItsContainer();
     void expiredContainerGetsAnErrorAndIsDropped();
     void providerCodeCannotCallDirectOnlyTools();
+    void binaryToolOutputKeepsTheSessionGoing();
 };
 
 void tst_AgentLoop::answersEachToolCall_data()
@@ -368,6 +369,32 @@ void tst_AgentLoop::providerCodeCannotCallDirectOnlyTools()
     QCOMPARE(answer["is_error"], json(true));
     QVERIFY(answer["content"].get<std::string>().find("may not be called from code")
             != std::string::npos);
+}
+
+// A tool that printed bytes that are not UTF-8 (a binary file, say): the next request still goes
+// out, with the bad bytes replaced.
+void tst_AgentLoop::binaryToolOutputKeepsTheSessionGoing()
+{
+    class BinaryTool : public tools::Tool
+    {
+    public:
+        llm::ToolSpec spec() const override
+        {
+            return {"cat_binary", "test tool", {{"type", "object"}}, {}, {}};
+        }
+        tools::ToolOutput run(const json &, const base::CancelToken &) override
+        {
+            return tools::ToolOutput::ok("bad \xff\xfe end");
+        }
+    };
+    Harness h({respond(toolCall("toolu_b", "cat_binary", "")), respond(text("It is binary."))});
+    h.registry.add(std::make_unique<BinaryTool>());
+    agent::AgentLoop loop(h.client, h.registry, &h.log, {});
+    auto outcome = loop.run(QStringLiteral("Show the file"));
+    QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
+    QCOMPARE(outcome->finalText, QStringLiteral("It is binary."));
+    const json second = json::parse(h.server.requestBodies().value(1).toStdString());
+    QCOMPARE(second["messages"][2]["content"][0]["content"], json("bad \ufffd\ufffd end"));
 }
 
 QTEST_GUILESS_MAIN(tst_AgentLoop)

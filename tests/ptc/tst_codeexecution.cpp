@@ -8,6 +8,7 @@
 #include "ptc/codeexecutiontool.h"
 #include "ptc/toolbroker.h"
 #include "sandbox/bubblewrapsandbox.h"
+#include "tools/commandtool.h"
 #include "tools/toolregistry.h"
 
 #include <QFile>
@@ -17,7 +18,13 @@
 #include <QtTest>
 
 #include <condition_variable>
+#include <cstring>
+#include <grp.h>
 #include <mutex>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace tandem;
 using nlohmann::json;
@@ -91,6 +98,8 @@ private slots:
     void scriptThatNeverEndsTimesOut();
     void javascriptCallsTools();
     void modelSeesOnlyTheScriptsOutput();
+    void usersOwnToolsAreCalledTheSameWay();
+    void otherUsersCannotReachTheChannel();
 
 private:
     tools::ToolOutput runScript(const std::string &code, const std::string &language = "python");
@@ -176,6 +185,18 @@ void tst_CodeExecution::initTestCase()
                 text += "\xe2\x82\xac"; // €
             return tools::ToolOutput::ok(text);
         }));
+
+    // A tool of the user's own (tools.json): a program on the host, through the same registry.
+    tools::CommandTool::Definition lookup;
+    lookup.spec = {"word_count",
+                   "Counts words",
+                   objectSchema({{"text", {{"type", "string"}}}}, {"text"}),
+                   {},
+                   kCodeOnly};
+    lookup.command = {QStringLiteral("python3"), QStringLiteral("-c"),
+                      QStringLiteral("import json,sys; print(len(json.load(sys.stdin)['text']"
+                                     ".split()))")};
+    m_registry.add(std::make_unique<tools::CommandTool>(lookup));
 
     m_broker = std::make_unique<ptc::ToolBroker>(m_registry, m_audit.get());
     QVERIFY(m_broker->check().has_value());
@@ -405,16 +426,29 @@ print("A", raw(struct.pack(">I", 9) + b"not json!"))
 print("B", raw(struct.pack(">I", 50_000_000) + b"x" * 100))
 print("C", raw(b"\x00\x00"))
 print("D", tandem_tools.get_issue(id=1)["id"])
+deep = b'{"id": 5, "tool": "get_issue", "input": {"id": 1, "x": ' + b"[" * 100000 + b"]" * 100000 + b"}}"
+print("E", raw(struct.pack(">I", len(deep)) + deep))
+import threading
+results = []
+for _ in range(40):  # one after another, each on a connection of its own
+    t = threading.Thread(target=lambda: results.append(tandem_tools.get_issue(id=2)["id"]))
+    t.start()
+    t.join()
+print("F", len(results))
 )PY");
     const QString text = QString::fromStdString(output.text);
-    QVERIFY2(text.contains("A {\"error\":{\"message\":\"a request must be a JSON object\""),
-             qPrintable(text));
+    QVERIFY2(text.contains("A {\"error\":{\"message\":\"the frame is not JSON"), qPrintable(text));
     QVERIFY2(text.contains("B {\"error\":{\"message\":\"a request may be at most 1048576 bytes"),
              qPrintable(text));
     QVERIFY2(text.contains("C {\"error\":{\"message\":\"a frame began but did not end within "
                            "2000 ms"),
              qPrintable(text));
     QVERIFY2(text.contains("D 1"), qPrintable(text));
+    // A frame of nothing but brackets is refused before anything recurses over it.
+    QVERIFY2(text.contains("E {\"error\":{\"message\":\"a request may nest at most 64 levels"),
+             qPrintable(text));
+    // Connections that ended do not count against the cap of those open at once.
+    QVERIFY2(text.contains("F 40"), qPrintable(text));
 }
 
 void tst_CodeExecution::scriptThatNeverEndsTimesOut()
@@ -468,6 +502,43 @@ sys.exit(3)
              QStringLiteral("stdout:\ntitles: 1\nstderr:\na warning\nexit status: 3\n"));
     QCOMPARE(int(output.details["calls"].size()), 20);
     QCOMPARE(output.details["exit_status"].get<int>(), 3);
+}
+
+void tst_CodeExecution::usersOwnToolsAreCalledTheSameWay()
+{
+    const auto output = runScript("import tandem_tools\n"
+                                  "print(tandem_tools.word_count(text='one two three'))\n");
+    QVERIFY2(output.text.find("stdout:\n3\n") != std::string::npos, output.text.c_str());
+}
+
+// The channel belongs to Tandem's user: another local user can neither read a run's script nor
+// connect to its socket.
+void tst_CodeExecution::otherUsersCannotReachTheChannel()
+{
+    if (::geteuid() != 0)
+        QSKIP("needs root to act as another user");
+    auto run = m_broker->openRun({});
+    QVERIFY(run.has_value());
+    const QByteArray socketPath = QFile::encodeName((*run)->socketPath());
+
+    const pid_t child = ::fork();
+    if (child == 0) {
+        if (::setgroups(0, nullptr) != 0 || ::setresgid(65534, 65534, 65534) != 0
+            || ::setresuid(65534, 65534, 65534) != 0)
+            ::_exit(2);
+        sockaddr_un address{};
+        address.sun_family = AF_UNIX;
+        std::memcpy(address.sun_path, socketPath.constData(), socketPath.size() + 1);
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+        const bool connected =
+            ::connect(fd, reinterpret_cast<const sockaddr *>(&address), sizeof address) == 0;
+        ::_exit(connected ? 1 : 0);
+    }
+    int status = 0;
+    QCOMPARE(::waitpid(child, &status, 0), child);
+    QVERIFY(WIFEXITED(status));
+    QCOMPARE(WEXITSTATUS(status), 0);
+    (*run)->close();
 }
 
 QTEST_GUILESS_MAIN(tst_CodeExecution)

@@ -82,6 +82,7 @@ private slots:
     void rootIsReadOnly();
     void gitAndDeniedPathsAreReadOnly();
     void gitHooksAndConfigAreMasked();
+    void commandCannotStopTheContainer();
     void hasNoNetwork();
     void timeoutKillsEscapingChildren();
     void childHoldingThePipeDoesNotBlock();
@@ -351,6 +352,16 @@ void tst_ContainerSandbox::gitHooksAndConfigAreMasked()
     QVERIFY2(!result.stdoutData.contains("pre-commit"), result.stdoutData);
     QVERIFY(!QFileInfo::exists(workspace.filePath(".git/hooks/post-checkout")));
     QVERIFY(!readFile(workspace.filePath(".git/config")).contains("evil"));
+}
+
+// The first process ignores signals from the commands it serves: only the engine stops it.
+void tst_ContainerSandbox::commandCannotStopTheContainer()
+{
+    const auto first = run(*m_sandbox, shell("kill -TERM 1; kill -INT 1; kill -HUP 1; sleep 0.3; "
+                                             "echo still-here"));
+    QVERIFY2(first.stdoutData.contains("still-here"), first.stdoutData + first.stderrData);
+    const auto next = run(*m_sandbox, shell("echo next"));
+    QCOMPARE(next.stdoutData, QByteArray("next\n"));
 }
 
 void tst_ContainerSandbox::hasNoNetwork()
