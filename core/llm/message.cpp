@@ -86,8 +86,11 @@ json Message::toJson() const
 
 json ToolSpec::toJson(bool useNativeTypes) const
 {
-    if (useNativeTypes && !nativeType.empty())
-        return {{"type", nativeType}, {"name", name}};
+    if (useNativeTypes && !nativeType.empty()) {
+        json native = {{"type", nativeType}, {"name", name}};
+        native.update(nativeParameters);
+        return native;
+    }
 
     return {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
 }

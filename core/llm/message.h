@@ -47,6 +47,8 @@ struct ToolSpec
     std::string description;
     nlohmann::json inputSchema;
     std::string nativeType;
+    // Fields the native type carries besides its name (the computer tool's display size).
+    nlohmann::json nativeParameters = nlohmann::json::object();
 
     nlohmann::json toJson(bool useNativeTypes) const;
 };

@@ -15,9 +15,12 @@ struct ToolOutput
 {
     std::string text;
     bool isError = false;
+    // An image the model should see with the text (a screenshot): base64, with its media type.
+    std::string imageBase64;
+    std::string imageMediaType;
 
-    static ToolOutput ok(std::string text) { return {std::move(text), false}; }
-    static ToolOutput error(std::string text) { return {std::move(text), true}; }
+    static ToolOutput ok(std::string text) { return {std::move(text), false, {}, {}}; }
+    static ToolOutput error(std::string text) { return {std::move(text), true, {}, {}}; }
 };
 
 // A capability the model can call. Implementations validate their own input and never throw.
