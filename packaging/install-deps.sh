@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-webengine-dev-tools
     qt6-webchannel-dev libqscintilla2-qt6-dev libcurl4-openssl-dev nlohmann-json3-dev
     libopencv-dev libgit2-dev libxtst-dev libx11-dev libseccomp-dev libqt6sql6-sqlite
-    libgl-dev libxkbcommon-dev libxrandr-dev libxext-dev
+    libgl-dev libxkbcommon-dev libxrandr-dev libxext-dev zlib1g-dev
     # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
     # since crun cannot run with the hybrid cgroups these machines have)
     bubblewrap python3 ca-certificates podman runc conmon

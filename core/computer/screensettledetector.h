@@ -13,10 +13,13 @@ namespace tandem::computer {
 struct SettleOptions
 {
     // Before the first look: an application needs a moment to start reacting to input.
-    std::chrono::milliseconds firstLook{20};
-    std::chrono::milliseconds pollInterval{15};
-    // No change for this long counts as settled.
-    std::chrono::milliseconds stablePeriod{75};
+    std::chrono::milliseconds firstLook{15};
+    // A look costs about 5 ms at 1920x1080 (capture and compare), so this keeps one core
+    // about half busy while waiting, and only then.
+    std::chrono::milliseconds pollInterval{10};
+    // No change for this long counts as settled: four frames at 60 Hz, long enough for an
+    // application's repaint that follows another (a menu after its shadow).
+    std::chrono::milliseconds stablePeriod{60};
     // Give up waiting (an animation, a blinking caret) and go on with the latest frame.
     std::chrono::milliseconds ceiling{2000};
     // A channel value must move by more than this to count, so dithering is not change.
