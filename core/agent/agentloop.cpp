@@ -125,6 +125,7 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
     llm::ModelRequest request;
     request.system = m_config.systemPrompt;
     request.messages = m_conversation;
+    llm::keepRecentImages(request.messages, m_config.maxImages);
     request.tools = m_tools.specs();
 
     json toolNames = json::array();
@@ -201,7 +202,10 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
                           {"sha256", sha256(output.text)},
                           {"output", output.text.substr(0, kAuditOutputChars)}});
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
-    return llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
+    auto result = llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
+    result.imageBase64 = std::move(output.imageBase64);
+    result.imageMediaType = std::move(output.imageMediaType);
+    return result;
 }
 
 void AgentLoop::audit(const std::string &kind, json fields)

@@ -20,6 +20,9 @@ struct AgentConfig
 {
     std::string systemPrompt;
     int maxTurns = 40; // model replies per task before the loop gives up
+    // Screenshots sent per request: older ones become a note, which keeps a long computer-use
+    // session within the context and the API's per-request image limits.
+    int maxImages = 3;
 };
 
 struct AgentOutcome

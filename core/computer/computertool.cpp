@@ -147,8 +147,10 @@ llm::ToolSpec ComputerTool::spec() const
                        schema(), m_options.version.toStdString()};
     spec.nativeParameters = {{"display_width_px", size.width()},
                              {"display_height_px", size.height()}};
-    if (m_options.version == QStringLiteral("computer_20251124"))
+    const bool newest = m_options.version == QStringLiteral("computer_20251124");
+    if (newest)
         spec.nativeParameters["enable_zoom"] = true;
+    spec.betaFeature = newest ? "computer-use-2025-11-24" : "computer-use-2025-01-24";
     return spec;
 }
 

@@ -44,6 +44,16 @@ json ContentBlock::toJson() const
                 {"input", input.is_object() ? input : json::object()}};
     case Type::ToolResult: {
         json result = {{"type", "tool_result"}, {"tool_use_id", toolUseId}, {"content", text}};
+        if (!imageBase64.empty()) {
+            json content = json::array();
+            if (!text.empty())
+                content.push_back({{"type", "text"}, {"text", text}});
+            content.push_back(
+                {{"type", "image"},
+                 {"source",
+                  {{"type", "base64"}, {"media_type", imageMediaType}, {"data", imageBase64}}}});
+            result["content"] = std::move(content);
+        }
         if (isError)
             result["is_error"] = true;
         return result;
@@ -93,6 +103,24 @@ json ToolSpec::toJson(bool useNativeTypes) const
     }
 
     return {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
+}
+
+int keepRecentImages(std::vector<Message> &messages, int keep)
+{
+    int seen = 0;
+    int replaced = 0;
+    for (auto message = messages.rbegin(); message != messages.rend(); ++message) {
+        for (auto block = message->content.rbegin(); block != message->content.rend(); ++block) {
+            if (block->imageBase64.empty() || ++seen <= keep)
+                continue;
+            block->imageBase64.clear();
+            block->imageMediaType.clear();
+            block->text += block->text.empty() ? "" : "\n";
+            block->text += "[an older screenshot, no longer shown]";
+            ++replaced;
+        }
+    }
+    return replaced;
 }
 
 } // namespace tandem::llm

@@ -19,6 +19,9 @@ struct ContentBlock
     nlohmann::json input; // ToolUse: always a JSON object
     std::string toolUseId; // ToolResult
     bool isError = false; // ToolResult
+    // ToolResult: a screenshot shown with the text, base64, and its media type ("image/png").
+    std::string imageBase64 = {};
+    std::string imageMediaType = {};
 
     static ContentBlock makeText(std::string text);
     static ContentBlock makeToolUse(std::string id, std::string name, nlohmann::json input);
@@ -49,9 +52,15 @@ struct ToolSpec
     std::string nativeType;
     // Fields the native type carries besides its name (the computer tool's display size).
     nlohmann::json nativeParameters = nlohmann::json::object();
+    // The `anthropic-beta` feature the native type needs, if any ("computer-use-2025-01-24").
+    std::string betaFeature = {};
 
     nlohmann::json toJson(bool useNativeTypes) const;
 };
+
+// Replaces the images of all but the newest `keep` tool results with a short note, so a long
+// computer-use session sends a bounded number of screenshots. Returns how many it replaced.
+int keepRecentImages(std::vector<Message> &messages, int keep);
 
 struct Usage
 {
