@@ -23,6 +23,10 @@ struct Options
     QCommandLineOption sandbox{QStringLiteral("sandbox"),
                                QStringLiteral("bubblewrap (default) or container."),
                                QStringLiteral("NAME")};
+    QCommandLineOption computer{QStringLiteral("computer-window"),
+                                QStringLiteral("Let the model use this window through the "
+                                               "computer tool."),
+                                QStringLiteral("TITLE")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
                             QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
@@ -96,7 +100,7 @@ QString CommandLine::helpText()
         "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
         "      Without --repo it works on a copy of the bundled demo repository.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
-        "             [--sandbox NAME]\n"
+        "             [--sandbox NAME] [--computer-window TITLE]\n"
         "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
         "      workspace of its own on a review branch tandem/<task>, lets the model read,\n"
         "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
@@ -126,6 +130,11 @@ QString CommandLine::helpText()
         "                   API; DOCKER_HOST picks the engine). Both follow your\n"
         "                   $XDG_CONFIG_HOME/tandem/sandbox.json and the repository's\n"
         "                   .tandem/sandbox.json.\n"
+        "  --computer-window TITLE\n"
+        "                   Also give the model the computer tool, confined to the one\n"
+        "                   window on $DISPLAY whose title contains TITLE: it sees\n"
+        "                   screenshots and clicks and types there, nowhere else. Risky\n"
+        "                   keys (typing into a terminal, close, quit, switch) are refused.\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
@@ -152,7 +161,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     Options options;
     QCommandLineParser parser;
     parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
-                       options.help, options.version});
+                       options.computer, options.help, options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -167,6 +176,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.model = parser.value(options.model);
     line.pushRemote = parser.value(options.push);
     line.backend = parser.value(options.sandbox);
+    line.computerWindow = parser.value(options.computer);
 
     if (!parser.positionalArguments().isEmpty()) {
         line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")

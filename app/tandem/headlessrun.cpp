@@ -1,5 +1,6 @@
 #include "headlessrun.h"
 
+#include "computersetup.h"
 #include "datadirectory.h"
 #include "logfile.h"
 #include "modelsetup.h"
@@ -7,6 +8,7 @@
 
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
+#include "tools/toolregistry.h"
 
 #include <QDir>
 
@@ -112,6 +114,17 @@ int HeadlessRun::exec(const CommandLine &line)
     options.sandboxBackend = line.backend;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
+    std::unique_ptr<ComputerSetup> computer;
+    if (!line.computerWindow.isEmpty()) {
+        auto opened = ComputerSetup::open(line.computerWindow, audit);
+        if (!opened)
+            return failWith(opened.error());
+        computer = std::move(*opened);
+        options.addTools = [&computer](tools::ToolRegistry &registry) {
+            computer->addTo(registry);
+        };
+    }
+
     agent::ReviewTask task((*model)->client(), audit, options);
     std::printf("== Model: %s%s\n", qPrintable((*model)->label()),
                 (*model)->isDemo() ? " (not a real model: set ANTHROPIC_API_KEY for Claude)" : "");
@@ -121,6 +134,8 @@ int HeadlessRun::exec(const CommandLine &line)
     TranscriptPrinter printer(*task.loop(), stdout);
     QObject::connect(&task, &agent::ReviewTask::stepChanged, &printer, &TranscriptPrinter::step);
     printer.step(QStringLiteral("Workspace %1").arg(task.workspace()));
+    if (computer)
+        printer.step(computer->describe());
 
     auto outcome = [&task] {
         InterruptWatcher watcher(task);

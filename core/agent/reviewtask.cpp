@@ -105,6 +105,8 @@ base::Status ReviewTask::prepare()
     m_tools->add(std::make_unique<tools::BashTool>(*m_sandbox, tools::BashTool::Limits{}));
     m_tools->add(std::make_unique<tools::TextEditorTool>(
         tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
+    if (m_options.addTools)
+        m_options.addTools(*m_tools);
 
     AgentConfig config = m_options.agent;
     if (config.systemPrompt.empty())

@@ -1,0 +1,56 @@
+#include "computersetup.h"
+
+#include "computer/computertool.h"
+#include "tools/toolregistry.h"
+#include "x11/x11desktop.h"
+
+#include <QStringList>
+
+namespace tandem::app {
+
+base::Result<std::unique_ptr<ComputerSetup>> ComputerSetup::open(const QString &windowTitle,
+                                                                 audit::AuditLog &audit)
+{
+    auto desktop = x11::X11Desktop::open(QString());
+    if (!desktop)
+        return std::unexpected(desktop.error());
+
+    // The topmost match wins: it is the one the user sees.
+    const auto windows = (*desktop)->windows();
+    QStringList titles;
+    for (auto it = windows.rbegin(); it != windows.rend(); ++it) {
+        if (it->title.contains(windowTitle, Qt::CaseInsensitive)) {
+            auto setup = std::unique_ptr<ComputerSetup>(
+                new ComputerSetup(std::move(*desktop), it->id, audit));
+            setup->m_description = QStringLiteral("Computer use confined to \"%1\" (%2x%3)")
+                                       .arg(it->title)
+                                       .arg(it->geometry.width())
+                                       .arg(it->geometry.height());
+            return setup;
+        }
+        if (!it->title.isEmpty())
+            titles << QStringLiteral("\"%1\"").arg(it->title);
+    }
+    return base::fail(QStringLiteral("no_window"),
+                      QStringLiteral("No window's title contains \"%1\". Windows on screen: %2.")
+                          .arg(windowTitle, titles.isEmpty() ? QStringLiteral("none")
+                                                             : titles.join(QStringLiteral(", "))));
+}
+
+ComputerSetup::ComputerSetup(std::unique_ptr<computer::Desktop> desktop, quint64 window,
+                             audit::AuditLog &audit)
+    : m_desktop(std::move(desktop))
+    , m_window(window)
+    , m_audit(audit)
+{}
+
+ComputerSetup::~ComputerSetup() = default;
+
+void ComputerSetup::addTo(tools::ToolRegistry &registry)
+{
+    computer::ComputerToolOptions options;
+    options.targetWindow = m_window;
+    registry.add(std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit));
+}
+
+} // namespace tandem::app
