@@ -53,8 +53,11 @@ PolicyDecision ConfinementPolicy::checkPoint(QPoint screen,
         return PolicyDecision::refuse(QStringLiteral("That point is outside the window the user "
                                                      "allowed (\"%1\"). Act only inside it.")
                                           .arg(target->title));
+    // Menus and pop-ups are top-level windows of their own; those of the target's process
+    // belong to it.
     for (auto it = windows.rbegin(); it != windows.rend() && it->id != target->id; ++it) {
-        if (it->geometry.contains(screen))
+        const bool sameProgram = target->pid != 0 && it->pid == target->pid;
+        if (it->geometry.contains(screen) && !sameProgram)
             return PolicyDecision::refuse(QStringLiteral("That point is covered by another "
                                                          "window (\"%1\").")
                                               .arg(it->title));

@@ -16,6 +16,7 @@ const WindowInfo editor{1, QStringLiteral("main.py - Code"), QStringLiteral("Cod
                         QRect(100, 100, 800, 600)};
 const WindowInfo popup{2, QStringLiteral("Notification"), QStringLiteral("Notify"), 11,
                        QRect(700, 600, 300, 200)};
+const WindowInfo editorMenu{4, QString(), QStringLiteral("Code"), 10, QRect(150, 150, 200, 300)};
 const WindowInfo terminal{3, QStringLiteral("bash"), QStringLiteral("XTerm"), 12,
                           QRect(0, 0, 400, 300)};
 
@@ -50,6 +51,7 @@ void tst_ConfinementPolicy::points_data()
     QTest::newRow("one past the right edge") << QPoint(900, 150) << Verdict::Refuse;
     QTest::newRow("outside") << QPoint(10, 10) << Verdict::Refuse;
     QTest::newRow("under a window above it") << QPoint(750, 650) << Verdict::Refuse;
+    QTest::newRow("on the window's own menu") << QPoint(200, 200) << Verdict::Allow;
 }
 
 void tst_ConfinementPolicy::points()
@@ -57,7 +59,7 @@ void tst_ConfinementPolicy::points()
     QFETCH(QPoint, point);
     QFETCH(Verdict, verdict);
     const ConfinementPolicy policy(editor.id);
-    QCOMPARE(policy.checkPoint(point, {editor, popup}).verdict, verdict);
+    QCOMPARE(policy.checkPoint(point, {editor, popup, editorMenu}).verdict, verdict);
 
     // Without a chosen window, every point on the screen area is allowed.
     QCOMPARE(ConfinementPolicy().checkPoint(point, {editor, popup}).verdict, Verdict::Allow);

@@ -82,6 +82,8 @@ void tst_ComputerMonitor::showsEachStepWithItsAction()
     });
     agent.join();
     QTRY_COMPARE(monitor.stepCount(), 2);
+    // Physical pixels whatever Qt's own scale factor (this test also runs at 2).
+    QCOMPARE(m_probe->waitForClicks(1), QStringList({"1 620 400 0"}));
 
     // The refused click leaves the last good screenshot in place, with its ring.
     const QImage shown = monitor.shownScreenshot();
