@@ -3,6 +3,7 @@
 #include "computer/computertool.h"
 #include "tools/toolregistry.h"
 #include "x11/x11desktop.h"
+#include "x11/x11stophotkey.h"
 
 #include <QStringList>
 
@@ -51,6 +52,17 @@ void ComputerSetup::addTo(tools::ToolRegistry &registry)
     computer::ComputerToolOptions options;
     options.targetWindow = m_window;
     registry.add(std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit));
+}
+
+QString ComputerSetup::watchStopKey(std::function<void()> onStop)
+{
+    auto key =
+        x11::X11StopHotKey::start(QString(), computer::defaultStopChord(), std::move(onStop));
+    if (!key)
+        return QStringLiteral("No desktop-wide stop key (%1); Ctrl+C here stops.")
+            .arg(key.error().message);
+    m_stopKey = std::move(*key);
+    return QStringLiteral("Press %1 anywhere to stop.").arg(m_stopKey->describe());
 }
 
 } // namespace tandem::app

@@ -4,6 +4,7 @@
 
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace tandem::audit {
@@ -11,7 +12,8 @@ class AuditLog;
 }
 namespace tandem::computer {
 class Desktop;
-}
+class StopHotKey;
+} // namespace tandem::computer
 namespace tandem::tools {
 class ToolRegistry;
 }
@@ -28,6 +30,9 @@ public:
     ~ComputerSetup();
 
     void addTo(tools::ToolRegistry &registry);
+    // Grabs the desktop-wide stop key; returns what to tell the user (how to stop, or why
+    // the key is not available).
+    QString watchStopKey(std::function<void()> onStop);
     QString describe() const { return m_description; }
 
 private:
@@ -35,6 +40,7 @@ private:
                   audit::AuditLog &audit);
 
     std::unique_ptr<computer::Desktop> m_desktop;
+    std::unique_ptr<computer::StopHotKey> m_stopKey;
     quint64 m_window = 0;
     audit::AuditLog &m_audit;
     QString m_description;

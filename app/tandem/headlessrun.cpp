@@ -134,8 +134,10 @@ int HeadlessRun::exec(const CommandLine &line)
     TranscriptPrinter printer(*task.loop(), stdout);
     QObject::connect(&task, &agent::ReviewTask::stepChanged, &printer, &TranscriptPrinter::step);
     printer.step(QStringLiteral("Workspace %1").arg(task.workspace()));
-    if (computer)
+    if (computer) {
         printer.step(computer->describe());
+        printer.step(computer->watchStopKey([&task] { task.cancel(); }));
+    }
 
     auto outcome = [&task] {
         InterruptWatcher watcher(task);

@@ -90,6 +90,7 @@ class RunWithComputer(unittest.TestCase):
         self.assertEqual(run.returncode, 0, run.stdout + run.stderr)
         self.assertIn("Computer use confined to \"Tandem probe\"", run.stdout)
         self.assertIn("outside the window", run.stdout)
+        self.assertIn("Press Control+Shift+Escape anywhere to stop.", run.stdout)
 
         time.sleep(0.2)
         self.assertEqual(self.clicks(), [["1", "312", "262", "0"]])

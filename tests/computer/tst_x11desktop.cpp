@@ -2,6 +2,7 @@
 
 #include "computer/keychord.h"
 #include "x11/x11desktop.h"
+#include "x11/x11stophotkey.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -31,6 +32,7 @@ private slots:
     void typesUnderEveryLayout_data();
     void typesUnderEveryLayout();
     void typesMoreCharactersThanSpareKeys();
+    void stopKeyWorksFromAnyWindow();
 
 private:
     bool keysAllUp() const;
@@ -248,6 +250,36 @@ void tst_X11Desktop::typesMoreCharactersThanSpareKeys()
     QCOMPARE(m_probe->waitForText(text), text);
     QVERIFY(keysAllUp());
     QCOMPARE(keymapDump(), keymapBefore);
+}
+
+void tst_X11Desktop::stopKeyWorksFromAnyWindow()
+{
+    std::atomic<int> stops = 0;
+    std::chrono::steady_clock::time_point stoppedAt;
+    auto hotKey = x11::X11StopHotKey::start(m_server->display(), computer::defaultStopChord(), [&] {
+        stoppedAt = std::chrono::steady_clock::now();
+        ++stops;
+    });
+    QVERIFY2(hotKey.has_value(), hotKey ? "" : qPrintable(hotKey.error().message));
+    QCOMPARE((*hotKey)->describe(), QStringLiteral("Control+Shift+Escape"));
+
+    // Escape alone, and the chord while the probe window has the focus.
+    QVERIFY(m_desktop->movePointer(m_probeGeometry.center()).has_value());
+    press(QStringLiteral("Escape"));
+    QTest::qWait(100);
+    QCOMPARE(stops.load(), 0);
+    const auto pressedAt = std::chrono::steady_clock::now();
+    press(QStringLiteral("ctrl+shift+Escape"));
+    QTRY_COMPARE_WITH_TIMEOUT(stops.load(), 1, 2000);
+    const auto late =
+        std::chrono::duration_cast<std::chrono::milliseconds>(stoppedAt - pressedAt).count();
+    QVERIFY2(late < 100, qPrintable(QString::number(late)));
+
+    // A second program cannot take the same key.
+    const auto second =
+        x11::X11StopHotKey::start(m_server->display(), computer::defaultStopChord(), [] {});
+    QVERIFY(!second.has_value());
+    QCOMPARE(second.error().code, QStringLiteral("key_taken"));
 }
 
 QTEST_GUILESS_MAIN(tst_X11Desktop)
