@@ -70,10 +70,11 @@ public:
     // `keyName` is an X keysym name ("Return", "Control_L", "a", "F5"); other backends
     // translate from it. Unknown names fail with code "unknown_key".
     virtual base::Status setKey(const QString &keyName, bool down) = 0;
-    // Types text as characters, whatever the active keyboard layout; leaves no key down and
-    // the user's keymap as it was.
+    // Types text as characters, whatever the active keyboard layout; leaves no key down.
+    // Keymap changes it needed last until releaseAll(), which puts the user's keymap back.
     virtual base::Status typeText(const QString &text) = 0;
-    // Lets go of every key and button this backend pressed and has not released.
+    // Lets go of every key and button this backend pressed and has not released, and undoes
+    // its changes to the keymap.
     virtual void releaseAll() = 0;
 };
 

@@ -133,8 +133,11 @@ X11Keyboard::plan(const std::vector<char32_t> &characters) const
             onLayout = it->second;
         }
 
+        const auto earlier = m_boundSymbols.find(symbol);
         if (onLayout) {
             plans.back().strokes.push_back(*onLayout);
+        } else if (earlier != m_boundSymbols.end()) {
+            plans.back().strokes.push_back({earlier->second, false});
         } else {
             if (spare.empty())
                 return base::fail(QStringLiteral("no_spare_keycode"),
@@ -161,6 +164,8 @@ void X11Keyboard::bind(const std::vector<std::pair<unsigned char, unsigned long>
         XChangeKeyboardMapping(m_connection.display(), keycode, 2, row, 1);
         if (std::find(m_bound.begin(), m_bound.end(), keycode) == m_bound.end())
             m_bound.push_back(keycode);
+        std::erase_if(m_boundSymbols, [&](const auto &entry) { return entry.second == keycode; });
+        m_boundSymbols[symbol] = keycode;
     }
     m_connection.syncAndTakeError();
 }
@@ -173,6 +178,7 @@ void X11Keyboard::unbindAll()
     for (const unsigned char keycode : m_bound)
         XChangeKeyboardMapping(m_connection.display(), keycode, 1, &empty, 1);
     m_bound.clear();
+    m_boundSymbols.clear();
     m_connection.syncAndTakeError();
 }
 
@@ -203,7 +209,14 @@ base::Status X11Keyboard::typeText(const QString &text)
 {
     const QList<uint> ucs4 = text.toUcs4();
     const std::vector<char32_t> characters(ucs4.begin(), ucs4.end());
-    const auto plans = plan(characters);
+    auto plans = plan(characters);
+    if (!plans && plans.error().code == QStringLiteral("no_spare_keycode") && !m_bound.empty()) {
+        // Earlier bindings hold every spare keycode: give them back once the keys typed on
+        // them have been read, and start again.
+        std::this_thread::sleep_for(rebindingSettle);
+        unbindAll();
+        plans = plan(characters);
+    }
     if (!plans)
         return std::unexpected(plans.error());
 
@@ -220,10 +233,8 @@ base::Status X11Keyboard::typeText(const QString &text)
         m_connection.syncAndTakeError();
     }
 
-    if (!m_bound.empty()) {
-        std::this_thread::sleep_for(bindingSettle);
-        unbindAll();
-    }
+    // Bindings stay until releaseAll(): the computer tool calls it after the screen settled,
+    // that is after the application has read the keys under them, even when it is slow.
     return {};
 }
 
@@ -242,6 +253,8 @@ base::Status X11Keyboard::setKey(const QString &keysymName, bool down)
     Stroke stroke;
     if (const auto it = layout.bySymbol.find(symbol); it != layout.bySymbol.end()) {
         stroke = it->second;
+    } else if (const auto bound = m_boundSymbols.find(symbol); bound != m_boundSymbols.end()) {
+        stroke.keycode = bound->second;
     } else if (const KeyCode anyGroup = XKeysymToKeycode(m_connection.display(), symbol);
                anyGroup && IsModifierKey(symbol)) {
         stroke.keycode = anyGroup;

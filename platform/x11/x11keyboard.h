@@ -14,8 +14,8 @@ class X11Connection;
 // Sends keys through XTEST as characters, whatever the active layout and group. A character
 // the layout reaches at its first or shifted level is typed on that key (with Shift when
 // needed); any other character (é on a US layout, '@' behind AltGr, ж, €, emoji) is typed on
-// a spare keycode that is bound to its keysym for the moment and then unbound again, so the
-// user's keymap ends as it began.
+// a spare keycode that is bound to its keysym for the moment and unbound again by
+// releaseAll(), so the user's keymap ends as it began.
 class X11Keyboard
 {
 public:
@@ -55,6 +55,7 @@ private:
     unsigned char m_shiftKeycode = 0;
     std::vector<unsigned char> m_pressed;
     std::vector<unsigned char> m_bound;
+    std::unordered_map<unsigned long, unsigned char> m_boundSymbols; // symbol -> spare keycode
 };
 
 } // namespace tandem::x11

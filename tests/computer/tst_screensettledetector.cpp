@@ -65,7 +65,8 @@ void tst_ScreenSettleDetector::stillScreenSettlesAfterTheStablePeriod()
     QVERIFY(!result->changed);
     const SettleOptions options;
     QVERIFY(result->elapsed >= options.firstLook + options.stablePeriod);
-    QVERIFY2(result->elapsed < options.firstLook + options.stablePeriod + milliseconds(60),
+    // Far below the ceiling; loose enough for a loaded machine.
+    QVERIFY2(result->elapsed < options.firstLook + options.stablePeriod + milliseconds(250),
              qPrintable(QString::number(result->elapsed.count())));
     QCOMPARE(result->lastFrame.cols, 160);
 }
@@ -88,7 +89,7 @@ void tst_ScreenSettleDetector::waitsOutAnAnimation()
     QVERIFY(result->changed);
     const SettleOptions options;
     QVERIFY(result->elapsed >= milliseconds(busyMs) + options.stablePeriod);
-    QVERIFY2(result->elapsed < milliseconds(busyMs) + options.stablePeriod + milliseconds(80),
+    QVERIFY2(result->elapsed < milliseconds(busyMs) + options.stablePeriod + milliseconds(250),
              qPrintable(QString::number(result->elapsed.count())));
 }
 
@@ -101,7 +102,7 @@ void tst_ScreenSettleDetector::endlessChangeStopsAtTheCeiling()
     const auto result = detector.waitUntilStill([&] { return screen.grab(); }, {});
     QVERIFY(result.has_value());
     QVERIFY(!result->settled);
-    QVERIFY(result->elapsed >= milliseconds(300) && result->elapsed < milliseconds(400));
+    QVERIFY(result->elapsed >= milliseconds(300) && result->elapsed < milliseconds(600));
 }
 
 void tst_ScreenSettleDetector::cancelEndsTheWaitAtOnce()
@@ -118,7 +119,7 @@ void tst_ScreenSettleDetector::cancelEndsTheWaitAtOnce()
     user.join();
     QVERIFY(result.has_value());
     QVERIFY(result->cancelled);
-    QVERIFY(Clock::now() - start < milliseconds(180));
+    QVERIFY(Clock::now() - start < milliseconds(200));
 }
 
 void tst_ScreenSettleDetector::smallNoiseIsNotChange()

@@ -221,7 +221,8 @@ void tst_X11Desktop::typesUnderEveryLayout()
     QVERIFY(keysAllUp());
 
     press(QStringLiteral("ctrl+a"));
-    QVERIFY(m_desktop->typeText(QStringLiteral("x")).has_value());
+    const auto typedX = m_desktop->typeText(QStringLiteral("x"));
+    QVERIFY2(typedX.has_value(), typedX ? "" : qPrintable(typedX.error().message));
     QCOMPARE(m_probe->waitForText(QStringLiteral("x")), QStringLiteral("x"));
     QVERIFY(keysAllUp());
 
@@ -249,6 +250,7 @@ void tst_X11Desktop::typesMoreCharactersThanSpareKeys()
     QVERIFY(m_desktop->typeText(text).has_value());
     QCOMPARE(m_probe->waitForText(text), text);
     QVERIFY(keysAllUp());
+    m_desktop->releaseAll();
     QCOMPARE(keymapDump(), keymapBefore);
 }
 
