@@ -6,7 +6,6 @@
 #include <QListWidget>
 #include <QPointer>
 #include <QPushButton>
-#include <QShortcut>
 #include <QVBoxLayout>
 
 namespace tandem::ui {
@@ -21,7 +20,7 @@ ComputerMonitor::ComputerMonitor(QWidget *parent)
     m_screen->setMinimumSize(320, 180);
     m_screen->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Ignored);
     m_screen->setText(tr("No screenshot yet"));
-    m_stop->setToolTip(tr("Stop computer use at once (Esc)"));
+    m_stop->setToolTip(tr("Stop computer use at once (Ctrl+Shift+Escape anywhere)"));
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_screen, 3);
@@ -29,10 +28,6 @@ ComputerMonitor::ComputerMonitor(QWidget *parent)
     layout->addWidget(m_stop);
 
     connect(m_stop, &QPushButton::clicked, this, &ComputerMonitor::stopRequested);
-    // Escape anywhere in Tandem's window stops too, without reaching for the mouse.
-    auto *escape = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    escape->setContext(Qt::ApplicationShortcut);
-    connect(escape, &QShortcut::activated, this, &ComputerMonitor::stopRequested);
 }
 
 std::function<void(const computer::ComputerStep &)> ComputerMonitor::observer()

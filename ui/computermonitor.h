@@ -30,7 +30,8 @@ public:
     QImage shownScreenshot() const { return m_annotated; }
 
 signals:
-    // The user pressed Stop (or Escape in the window): cancel the loop's token.
+    // The user pressed Stop: cancel the loop's token. Also emitted (queued) for the
+    // desktop-wide stop key.
     void stopRequested();
 
 protected:

@@ -96,7 +96,7 @@ QString CommandLine::helpText()
 {
     return QStringLiteral(
         "Usage:\n"
-        "  tandem [--repo PATH] [--model MODEL]\n"
+        "  tandem [--repo PATH] [--model MODEL] [--computer-window TITLE]\n"
         "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
         "      Without --repo it works on a copy of the bundled demo repository.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
@@ -135,6 +135,7 @@ QString CommandLine::helpText()
         "                   window on $DISPLAY whose title contains TITLE: it sees\n"
         "                   screenshots and clicks and types there, nowhere else. Risky\n"
         "                   keys (typing into a terminal, close, quit, switch) are refused.\n"
+        "                   Ctrl+Shift+Escape anywhere stops it; the window shows each step.\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"

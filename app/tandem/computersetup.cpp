@@ -47,11 +47,14 @@ ComputerSetup::ComputerSetup(std::unique_ptr<computer::Desktop> desktop, quint64
 
 ComputerSetup::~ComputerSetup() = default;
 
-void ComputerSetup::addTo(tools::ToolRegistry &registry)
+void ComputerSetup::addTo(tools::ToolRegistry &registry,
+                          std::function<void(const computer::ComputerStep &)> observer)
 {
     computer::ComputerToolOptions options;
     options.targetWindow = m_window;
-    registry.add(std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit));
+    auto tool = std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit);
+    tool->setStepObserver(std::move(observer));
+    registry.add(std::move(tool));
 }
 
 QString ComputerSetup::watchStopKey(std::function<void()> onStop)

@@ -13,6 +13,7 @@ class AuditLog;
 namespace tandem::computer {
 class Desktop;
 class StopHotKey;
+struct ComputerStep;
 } // namespace tandem::computer
 namespace tandem::tools {
 class ToolRegistry;
@@ -29,7 +30,9 @@ public:
                                                              audit::AuditLog &audit);
     ~ComputerSetup();
 
-    void addTo(tools::ToolRegistry &registry);
+    // `observer` receives each step (the window's monitor pane); it may be empty.
+    void addTo(tools::ToolRegistry &registry,
+               std::function<void(const computer::ComputerStep &)> observer = {});
     // Grabs the desktop-wide stop key; returns what to tell the user (how to stop, or why
     // the key is not available).
     QString watchStopKey(std::function<void()> onStop);

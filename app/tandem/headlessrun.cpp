@@ -114,14 +114,14 @@ int HeadlessRun::exec(const CommandLine &line)
     options.sandboxBackend = line.backend;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
-    std::unique_ptr<ComputerSetup> computer;
+    std::unique_ptr<ComputerSetup> computerUse;
     if (!line.computerWindow.isEmpty()) {
         auto opened = ComputerSetup::open(line.computerWindow, audit);
         if (!opened)
             return failWith(opened.error());
-        computer = std::move(*opened);
-        options.addTools = [&computer](tools::ToolRegistry &registry) {
-            computer->addTo(registry);
+        computerUse = std::move(*opened);
+        options.addTools = [&computerUse](tools::ToolRegistry &registry) {
+            computerUse->addTo(registry);
         };
     }
 
@@ -134,9 +134,9 @@ int HeadlessRun::exec(const CommandLine &line)
     TranscriptPrinter printer(*task.loop(), stdout);
     QObject::connect(&task, &agent::ReviewTask::stepChanged, &printer, &TranscriptPrinter::step);
     printer.step(QStringLiteral("Workspace %1").arg(task.workspace()));
-    if (computer) {
-        printer.step(computer->describe());
-        printer.step(computer->watchStopKey([&task] { task.cancel(); }));
+    if (computerUse) {
+        printer.step(computerUse->describe());
+        printer.step(computerUse->watchStopKey([&task] { task.cancel(); }));
     }
 
     auto outcome = [&task] {
