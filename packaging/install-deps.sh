@@ -16,7 +16,7 @@ packages=(
     # the sandbox image copies these from the host (packaging/build-sandbox-image.sh)
     nodejs git
     # tests: a display, screenshots, the git server behind the push tests
-    xvfb xauth imagemagick x11-utils curl
+    xvfb xauth imagemagick x11-utils curl poppler-utils
     # computer-use tests and benchmark: layouts, key state, and the reference method's tools
     x11-xkb-utils x11-xserver-utils xdotool scrot
 )

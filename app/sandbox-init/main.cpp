@@ -1,7 +1,10 @@
+#include "confinement.h"
 #include "containerinit.h"
+#include "lease.h"
 #include "supervisor.h"
 #include "tcpforwarder.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -26,10 +29,13 @@ struct Arguments
 {
     int control = -1;
     bool forwardOnly = false;
+    bool confine = false;
     std::string proxySocket;
     int proxyPort = 0;
+    std::string lease;
     std::vector<int> joins;
-    std::vector<std::string> command; // after "--", forward-only mode
+    tandem::sandboxinit::Confinement::Options confinement;
+    std::vector<std::string> command; // after "--": forward-only and confine modes
     bool valid = true;
 };
 
@@ -46,6 +52,10 @@ Arguments parse(int argc, char *argv[])
             args.forwardOnly = true;
             continue;
         }
+        if (std::strcmp(name, "--confine") == 0) {
+            args.confine = true;
+            continue;
+        }
         if (i + 1 >= argc) {
             args.valid = false;
             break;
@@ -59,6 +69,14 @@ Arguments parse(int argc, char *argv[])
             args.proxyPort = std::atoi(value);
         else if (std::strcmp(name, "--join") == 0)
             args.joins.push_back(std::atoi(value));
+        else if (std::strcmp(name, "--lease") == 0)
+            args.lease = value;
+        else if (std::strcmp(name, "--map-uid") == 0)
+            args.confinement.mapUid = std::atoi(value);
+        else if (std::strcmp(name, "--seccomp") == 0)
+            args.confinement.seccompFile = value;
+        else if (std::strcmp(name, "--nodev") == 0)
+            args.confinement.nodevPaths.emplace_back(value);
         else
             args.valid = false;
     }
@@ -97,16 +115,43 @@ private:
     std::thread m_thread;
 };
 
+// Confines this process and becomes the command; returns only when that fails.
+int confineAndRun(const Arguments &args)
+{
+    if (args.command.empty()) {
+        std::fputs("tandem-sandbox-init: --confine needs a command after --\n", stderr);
+        return 2;
+    }
+    tandem::sandboxinit::Confinement confinement(args.confinement);
+    if (!confinement.apply()) {
+        std::fprintf(stderr, "tandem-sandbox-init: %s\n", confinement.error().c_str());
+        return 126;
+    }
+    std::vector<char *> argv;
+    for (const std::string &arg : args.command)
+        argv.push_back(const_cast<char *>(arg.c_str()));
+    argv.push_back(nullptr);
+    ::execvp(argv.front(), argv.data());
+    std::fprintf(stderr, "tandem-sandbox-init: %s: %s\n", argv.front(), std::strerror(errno));
+    return 127;
+}
+
 } // namespace
 
 // tandem-sandbox-init --control FD [--join FD]... [--proxy-socket PATH --proxy-port N]
 //     The supervisor of a bubblewrap sandbox, its first process.
-// tandem-sandbox-init --forward-only [--proxy-socket PATH --proxy-port N] [-- COMMAND...]
-//     The first process of a container: forwards, reaps orphans, runs COMMAND if given.
+// tandem-sandbox-init --forward-only --lease PATH [--proxy-socket PATH --proxy-port N]
+//                     [-- COMMAND...]
+//     The first process of a container: holds Tandem's lease, forwards, reaps orphans, runs
+//     COMMAND if given.
+// tandem-sandbox-init --confine [--map-uid N] [--seccomp FILE] [--nodev PATH]... -- COMMAND...
+//     Each command in a container: confines itself (see Confinement), then becomes COMMAND.
 // Started by Tandem; not meant to be run by hand.
 int main(int argc, char *argv[])
 {
     const Arguments args = parse(argc, argv);
+    if (args.valid && args.confine)
+        return confineAndRun(args);
     if (!args.valid || (args.control < 0 && !args.forwardOnly)) {
         std::fputs("tandem-sandbox-init: started by Tandem inside its sandbox, not by hand\n",
                    stderr);
@@ -129,6 +174,14 @@ int main(int argc, char *argv[])
         tandem::sandboxinit::ContainerInit::blockSignals();
     else
         tandem::sandboxinit::Supervisor::blockSignals();
+    tandem::sandboxinit::Lease lease;
+    if (!args.lease.empty()) {
+        if (!lease.take(args.lease)) {
+            std::fprintf(stderr, "tandem-sandbox-init: %s\n", lease.error().c_str());
+            return 1;
+        }
+        lease.watch();
+    }
     Forwarding forwarding;
     if (!forwarding.start(args))
         return 1;

@@ -6,6 +6,7 @@
 #include "sandbox/cgroupset.h"
 
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QLoggingCategory>
 
 #include <cstdio>
@@ -47,7 +48,10 @@ int main(int argc, char *argv[])
         std::printf("tandem %s\n", TANDEM_VERSION);
         return 0;
     case CommandLine::Mode::Run: {
-        QCoreApplication app(argc, argv);
+        // No window, but host tools draw (the PDF report): Qt's GUI libraries without a display.
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        QGuiApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
         return finished(tandem::app::HeadlessRun::exec(line));
     }

@@ -200,7 +200,8 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
                           {"is_error", output.isError},
                           {"bytes", output.text.size()},
                           {"sha256", sha256(output.text)},
-                          {"output", output.text.substr(0, kAuditOutputChars)}});
+                          {"output", output.text.substr(0, kAuditOutputChars)},
+                          {"details", output.details}});
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
     auto result = llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
     result.imageBase64 = std::move(output.imageBase64);

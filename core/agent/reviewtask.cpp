@@ -1,6 +1,10 @@
 #include "agent/reviewtask.h"
 
 #include "audit/auditlog.h"
+#include "ptc/codeexecutiontool.h"
+#include "ptc/toolbroker.h"
+#include "reporting/kpitool.h"
+#include "reporting/reporttool.h"
 #include "sandbox/policyresolver.h"
 #include "sandbox/sandboxfactory.h"
 #include "tools/bashtool.h"
@@ -101,10 +105,15 @@ base::Status ReviewTask::prepare()
         abandonWorkspace();
         return ready;
     }
-    m_tools = std::make_unique<tools::ToolRegistry>();
     m_tools->add(std::make_unique<tools::BashTool>(*m_sandbox, tools::BashTool::Limits{}));
     m_tools->add(std::make_unique<tools::TextEditorTool>(
         tools::WorkspacePaths(m_workspace->path(), m_sandbox->workspaceInside())));
+    m_tools->add(std::make_unique<ptc::CodeExecutionTool>(*m_sandbox, *m_broker,
+                                                          ptc::CodeExecutionTool::Limits{}));
+    // Host tools for scripts only.
+    m_tools->add(std::make_unique<reporting::KpiTool>());
+    m_tools->add(
+        std::make_unique<reporting::ReportTool>(m_workspace->path(), m_sandbox->workspaceInside()));
     if (m_options.addTools)
         m_options.addTools(*m_tools);
 
@@ -145,6 +154,13 @@ base::Status ReviewTask::checkWorkspace()
                                                          ? QStringLiteral("bubblewrap")
                                                          : m_options.sandboxBackend,
                                                      resolved->policy.summary());
+
+    // The tools exist before the sandbox, whose policy binds their channel for scripts.
+    m_tools = std::make_unique<tools::ToolRegistry>();
+    m_broker = std::make_unique<ptc::ToolBroker>(*m_tools, &m_audit);
+    if (auto channel = m_broker->check(); !channel)
+        return channel;
+    resolved->policy.channelFolders << m_broker->channel();
 
     auto created = sandbox::SandboxFactory::create(m_options.sandboxBackend, resolved->policy);
     if (!created)
@@ -188,6 +204,7 @@ void ReviewTask::abandonWorkspace()
     // Everything that works on the workspace goes with it; the task cannot run again.
     m_loop.reset();
     m_tools.reset();
+    m_broker.reset();
     m_sandbox.reset();
     m_workspace->discard();
     m_workspace.reset();

@@ -13,6 +13,10 @@
 #include <functional>
 #include <memory>
 
+namespace tandem::ptc {
+class ToolBroker;
+}
+
 namespace tandem::audit {
 class AuditLog;
 }
@@ -105,6 +109,7 @@ private:
     std::unique_ptr<vcs::ReviewWorkspace> m_workspace;
     std::unique_ptr<sandbox::Sandbox> m_sandbox;
     std::unique_ptr<tools::ToolRegistry> m_tools;
+    std::unique_ptr<ptc::ToolBroker> m_broker; // scripts' channel to m_tools
     std::unique_ptr<AgentLoop> m_loop;
     std::optional<TestCommand> m_testCommand; // fixed before the model can touch the files
     base::CancelToken m_cancel;

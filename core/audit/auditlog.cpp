@@ -96,9 +96,18 @@ base::Status AuditLog::open()
 
 base::Status AuditLog::record(const std::string &kind, json fields)
 {
+    std::vector<json> entries;
+    entries.push_back(std::move(fields));
+    return recordBatch(kind, std::move(entries));
+}
+
+base::Status AuditLog::recordBatch(const std::string &kind, std::vector<json> entries)
+{
     QMutexLocker lock(&m_mutex);
     if (m_lastHash.isEmpty())
         return base::fail("audit_closed", QStringLiteral("The audit log is not open."));
+    if (entries.empty())
+        return {};
 
     QFile file(m_path);
     if (!file.open(QIODevice::ReadWrite | QIODevice::Append)) {
@@ -110,28 +119,32 @@ base::Status AuditLog::record(const std::string &kind, json fields)
     // Another process may have written since we last did: the chain continues from the line
     // that is last now, read under the lock.
     const FileLock fileLock(file.handle());
-    const QByteArray last = lastLineOf(file);
+    QByteArray last = lastLineOf(file);
     const json lastEntry = json::parse(last.toStdString(), nullptr, false);
-    const long long sequence = lastEntry.is_object() ? lastEntry.value("seq", 0LL) : 0;
+    long long sequence = lastEntry.is_object() ? lastEntry.value("seq", 0LL) : 0;
 
-    json entry = {
-        {"seq", sequence + 1},
-        {"time", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString()},
-        {"kind", kind},
-        {"prev", (last.isEmpty() ? kGenesis : hashLine(last)).toStdString()}};
-    for (auto &[key, value] : fields.items())
-        entry[key] = std::move(value);
+    QByteArray lines;
+    for (json &fields : entries) {
+        json entry = {
+            {"seq", ++sequence},
+            {"time", QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs).toStdString()},
+            {"kind", kind},
+            {"prev", (last.isEmpty() ? kGenesis : hashLine(last)).toStdString()}};
+        for (auto &[key, value] : fields.items())
+            entry[key] = std::move(value);
+        // Invalid UTF-8 from a tool's output must not make the line unwritable.
+        last =
+            QByteArray::fromStdString(entry.dump(-1, ' ', false, json::error_handler_t::replace));
+        lines += last + '\n';
+    }
 
-    // Invalid UTF-8 from a tool's output must not make the line unwritable.
-    const QByteArray line =
-        QByteArray::fromStdString(entry.dump(-1, ' ', false, json::error_handler_t::replace));
-    if (file.write(line + '\n') != line.size() + 1 || !file.flush()) {
+    if (file.write(lines) != lines.size() || !file.flush()) {
         qCWarning(lcAudit, "cannot append to %s", qPrintable(m_path));
         return base::fail("audit_unwritable",
                           QStringLiteral("Cannot append to the audit log %1.").arg(m_path));
     }
-    m_lastHash = hashLine(line);
-    m_sequence = sequence + 1;
+    m_lastHash = hashLine(last);
+    m_sequence = sequence;
     return {};
 }
 

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <vector>
+
 namespace tandem::audit {
 
 // An append-only JSONL file of everything the agent did. Each line carries "prev", the
@@ -22,6 +24,8 @@ public:
 
     base::Status open();
     base::Status record(const std::string &kind, nlohmann::json fields);
+    // Several lines of one kind under one lock, in order: for many small events at once.
+    base::Status recordBatch(const std::string &kind, std::vector<nlohmann::json> entries);
     QString path() const { return m_path; }
 
     // Checks the whole chain; the error names the first line that does not follow.

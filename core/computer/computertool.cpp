@@ -144,7 +144,9 @@ llm::ToolSpec ComputerTool::spec() const
                        "Coordinates are pixels of the screenshot, whose size is "
                            + std::to_string(size.width()) + "x" + std::to_string(size.height())
                            + ".",
-                       schema(), m_options.version.toStdString()};
+                       schema(),
+                       m_options.version.toStdString(),
+                       {}};
     spec.nativeParameters = {{"display_width_px", size.width()},
                              {"display_height_px", size.height()}};
     const bool newest = m_options.version == QStringLiteral("computer_20251124");

@@ -1,5 +1,7 @@
 #include "llm/message.h"
 
+#include <algorithm>
+
 namespace tandem::llm {
 
 using nlohmann::json;
@@ -92,6 +94,20 @@ json Message::toJson() const
         blocks.push_back(block.toJson());
     }
     return {{"role", role == Role::User ? "user" : "assistant"}, {"content", blocks}};
+}
+
+bool ToolSpec::allowsDirect() const
+{
+    return allowedCallers.empty()
+           || std::find(allowedCallers.begin(), allowedCallers.end(), callers::kDirect)
+                  != allowedCallers.end();
+}
+
+bool ToolSpec::allowsCode() const
+{
+    return std::any_of(allowedCallers.begin(), allowedCallers.end(), [](const std::string &c) {
+        return c == callers::kCodeExecution20250825 || c == callers::kCodeExecution20260120;
+    });
 }
 
 json ToolSpec::toJson(bool useNativeTypes) const

@@ -42,6 +42,14 @@ struct Message
     nlohmann::json toJson() const;
 };
 
+// Who may call a tool, in the values of Anthropic's `allowed_callers`: the model itself, or a
+// script run by a code-execution tool of that type (Tandem's own code tool is one of them).
+namespace callers {
+inline constexpr char kDirect[] = "direct";
+inline constexpr char kCodeExecution20250825[] = "code_execution_20250825";
+inline constexpr char kCodeExecution20260120[] = "code_execution_20260120";
+} // namespace callers
+
 // A tool as the model is told about it. Where the provider has a built-in type for the tool
 // (Anthropic's bash or text editor), `nativeType` names it and the schema is not sent.
 struct ToolSpec
@@ -50,10 +58,16 @@ struct ToolSpec
     std::string description;
     nlohmann::json inputSchema;
     std::string nativeType;
+    // Empty means the default: the model only.
+    std::vector<std::string> allowedCallers;
     // Fields the native type carries besides its name (the computer tool's display size).
     nlohmann::json nativeParameters = nlohmann::json::object();
     // The `anthropic-beta` feature the native type needs, if any ("computer-use-2025-01-24").
     std::string betaFeature = {};
+
+    bool allowsDirect() const;
+    // A script of any code-execution tool may call it.
+    bool allowsCode() const;
 
     nlohmann::json toJson(bool useNativeTypes) const;
 };

@@ -121,12 +121,15 @@ void BubblewrapSandbox::recordGuardNotes(long long id, const QStringList &notes)
         record("sandbox_denied_path", {{"command", id}, {"note", note.toStdString()}});
 }
 
-QStringList BubblewrapSandbox::networkBinds() const
+QStringList BubblewrapSandbox::channelBinds() const
 {
+    QStringList args;
+    for (const ChannelFolder &channel : m_policy.channelFolders)
+        args << QStringLiteral("--ro-bind") << channel.host << channel.inside;
     if (!m_network || !m_network->isOn())
-        return {};
-    return {QStringLiteral("--ro-bind"), m_network->hostFolder(),
-            QString::fromLatin1(SandboxNetwork::kInside)};
+        return args;
+    return args << QStringLiteral("--ro-bind") << m_network->hostFolder()
+                << QString::fromLatin1(SandboxNetwork::kInside);
 }
 
 base::Status BubblewrapSandbox::prepareCgroups()
@@ -318,7 +321,7 @@ QStringList BubblewrapSandbox::commandLine() const
     args << QStringLiteral("--tmpfs") << QStringLiteral("/tmp") << QStringLiteral("--dir")
          << QString::fromLatin1(kHomeInside);
     args << workspaceBinds();
-    args << networkBinds();
+    args << channelBinds();
     // Last, so that every mount point above exists: the root itself turns read-only.
     args << QStringLiteral("--remount-ro") << QStringLiteral("/");
     args << QStringLiteral("--clearenv") << QStringLiteral("--setenv") << QStringLiteral("PATH")

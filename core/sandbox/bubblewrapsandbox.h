@@ -52,7 +52,7 @@ private:
     QStringList workspaceBinds() const;
     QStringList commandEnvironment() const;
     base::Status prepareCgroups();
-    QStringList networkBinds() const;
+    QStringList channelBinds() const;
     void recordStart() const;
     void recordGuardNotes(long long id, const QStringList &notes) const;
 

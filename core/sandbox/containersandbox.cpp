@@ -1,8 +1,10 @@
 #include "sandbox/containersandbox.h"
 
 #include "sandbox/cgroupset.h"
+#include "sandbox/containerhostfolder.h"
 #include "sandbox/containerlimitwatch.h"
 #include "sandbox/deniedpathguard.h"
+#include "sandbox/etcsnapshot.h"
 #include "sandbox/initbinary.h"
 #include "sandbox/outputsink.h"
 #include "sandbox/sandboxnetwork.h"
@@ -190,15 +192,48 @@ nlohmann::json ContainerSandbox::mounts() const
         list.push_back(
             {{"Type", "bind"}, {"Source", path.toStdString()}, {"Target", path.toStdString()}});
 
+    for (const nlohmann::json &mask : gitMasks())
+        list.push_back(mask);
+
     list.push_back({{"Type", "bind"},
                     {"Source", m_init.toStdString()},
                     {"Target", kInitInside},
                     {"ReadOnly", true}});
+    list.push_back({{"Type", "bind"},
+                    {"Source", m_hostFolder->path().toStdString()},
+                    {"Target", ContainerHostFolder::kInside},
+                    {"ReadOnly", true}});
+    for (const ChannelFolder &channel : m_policy.channelFolders)
+        list.push_back({{"Type", "bind"},
+                        {"Source", channel.host.toStdString()},
+                        {"Target", channel.inside.toStdString()},
+                        {"ReadOnly", true}});
     if (m_network && m_network->isOn())
         list.push_back({{"Type", "bind"},
                         {"Source", m_network->hostFolder().toStdString()},
                         {"Target", SandboxNetwork::kInside},
                         {"ReadOnly", true}});
+    return list;
+}
+
+// Git's hooks run programs and its config can name some (and hold credentials): hidden, as
+// under bubblewrap, by an empty file and an empty folder of Tandem's bound over them.
+nlohmann::json ContainerSandbox::gitMasks() const
+{
+    nlohmann::json list = nlohmann::json::array();
+    const QDir git(QDir(m_policy.workspace).filePath(QStringLiteral(".git")));
+    if (!m_guard->bindable().contains(QStringLiteral(".git")))
+        return list;
+    const auto mask = [&](const QString &source, const char *relative) {
+        list.push_back({{"Type", "bind"},
+                        {"Source", source.toStdString()},
+                        {"Target", (m_policy.workspaceInside + "/.git/" + relative).toStdString()},
+                        {"ReadOnly", true}});
+    };
+    if (QFileInfo(git.filePath(QStringLiteral("config"))).isFile())
+        mask(m_hostFolder->emptyFile(), "config");
+    if (QFileInfo(git.filePath(QStringLiteral("hooks"))).isDir())
+        mask(m_hostFolder->emptyFolder(), "hooks");
     return list;
 }
 
@@ -209,7 +244,8 @@ QStringList ContainerSandbox::firstProcess(const QStringList &command) const
     if (m_init.isEmpty())
         return command.isEmpty() ? kIdleInit : command;
 
-    QStringList init{QString::fromLatin1(kInitInside), QStringLiteral("--forward-only")};
+    QStringList init{QString::fromLatin1(kInitInside), QStringLiteral("--forward-only"),
+                     QStringLiteral("--lease"), ContainerHostFolder::leaseInside()};
     if (m_network)
         init << m_network->forwarderArguments();
     if (!command.isEmpty())
@@ -226,10 +262,18 @@ nlohmann::json ContainerSandbox::hostConfig() const
         {"NetworkMode", "none"}, {"IpcMode", "private"},
         {"Privileged", false},
     };
+    // Mapping the host's root into a new user namespace needs CAP_SETFCAP where the namespace
+    // is made. Only Tandem's own processes keep it (the init and its helpers); each command
+    // drops it as it enters its namespace, where it holds no capability of the container's.
+    if (m_uid == 0 && !m_init.isEmpty())
+        config["CapAdd"] = {"SETFCAP"};
 
     const qint64 tmpBytes = limits.diskBytes > 0 ? limits.diskBytes : qint64(1) << 30;
+    // /tmp is the commands' scratch space; /var/tmp, which engines make writable beside it, is
+    // closed as under bubblewrap, where the whole root is read-only.
     config["Tmpfs"] = {
-        {"/tmp", QStringLiteral("rw,nosuid,nodev,size=%1,mode=1777").arg(tmpBytes).toStdString()}};
+        {"/tmp", QStringLiteral("rw,nosuid,nodev,size=%1,mode=1777").arg(tmpBytes).toStdString()},
+        {"/var/tmp", "ro,nosuid,nodev,noexec,size=4k"}};
     if (limits.memoryBytes > 0) {
         config["Memory"] = limits.memoryBytes;
         config["MemorySwap"] = limits.memoryBytes; // no swap on top
@@ -289,9 +333,22 @@ QStringList ContainerSandbox::wrapped(const ExecRequest &request, bool killLefto
     if (killLeftovers)
         script += QStringLiteral("kill -KILL -1 2>/dev/null; ");
     script += QStringLiteral("exit $s");
-    return QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"), script,
-                       QStringLiteral("tandem-exec")}
-           + request.argv;
+    return confined(QStringList{QStringLiteral("/bin/sh"), QStringLiteral("-c"), script,
+                                QStringLiteral("tandem-exec")}
+                    + request.argv);
+}
+
+// A remote engine cannot see Tandem's init: its commands meet only the engine's own profile.
+QStringList ContainerSandbox::confined(const QStringList &command) const
+{
+    if (m_init.isEmpty())
+        return command;
+    QStringList prefix{QString::fromLatin1(kInitInside), QStringLiteral("--confine"),
+                       QStringLiteral("--seccomp"),      ContainerHostFolder::seccompInside(),
+                       QStringLiteral("--nodev"),        m_policy.workspaceInside};
+    if (m_mapRoot)
+        prefix << QStringLiteral("--map-uid") << QString::number(EtcSnapshot::kSandboxUid);
+    return prefix << QStringLiteral("--") << command;
 }
 
 base::Status ContainerSandbox::checkImage() const
@@ -336,6 +393,12 @@ base::Status ContainerSandbox::startContainer(const QString &id)
 base::Status ContainerSandbox::prepareNetwork()
 {
     m_init.clear();
+    if (m_engine->endpoint().isRemote() && !m_policy.channelFolders.isEmpty())
+        return base::fail("sandbox_remote_channel",
+                          QStringLiteral("The container engine at %1 is remote and cannot reach "
+                                         "Tandem's tool channel: use a local engine "
+                                         "(DOCKER_HOST=unix://...) for scripts that call tools.")
+                              .arg(m_engine->endpoint().url()));
     if (m_engine->endpoint().isRemote()) {
         if (m_policy.allowedHosts.isEmpty())
             return {};
@@ -350,6 +413,10 @@ base::Status ContainerSandbox::prepareNetwork()
     if (!init)
         return std::unexpected(init.error());
     m_init = *init;
+    auto folder = ContainerHostFolder::create();
+    if (!folder)
+        return std::unexpected(folder.error());
+    m_hostFolder = std::move(*folder);
 
     m_network = std::make_unique<SandboxNetwork>(
         m_policy.allowedHosts, [this](const std::string &kind, nlohmann::json fields) {
@@ -375,6 +442,15 @@ QStringList ContainerSandbox::enforcement() const
                                "the workspace")
               : QStringLiteral("disk: tmpfs size for /tmp and RLIMIT_FSIZE"),
         QStringLiteral("output: capped by Tandem as it reads"),
+        local ? QStringLiteral("system calls: Tandem's seccomp filter, loaded by each command")
+              : QStringLiteral("system calls: the engine's default seccomp profile"),
+        !local || m_uid != 0 ? QStringLiteral("user: uid %1").arg(m_uid)
+        : m_mapRoot
+            ? QStringLiteral("user: a user namespace per command, root not mapped, workspace "
+                             "nodev and nosuid")
+            : QStringLiteral("user: root without capabilities (%1)").arg(m_unmappedReason),
+        local ? QStringLiteral("lifetime: lease socket; the container ends when Tandem dies")
+              : QStringLiteral("lifetime: removed by Tandem, or at its next start"),
     };
 }
 
@@ -446,6 +522,7 @@ base::Status ContainerSandbox::start()
         m_sync = std::make_unique<WorkspaceSync>(m_policy.workspace, denied);
     else
         m_guard = std::make_unique<DeniedPathGuard>(m_policy.workspace, denied);
+    m_mapRoot = m_uid == 0 && !m_init.isEmpty();
     if (m_options.cold) {
         m_started = true;
         recordStart();
@@ -461,6 +538,8 @@ base::Status ContainerSandbox::start()
     auto started = startContainer(m_containerId);
     if (started && m_sync)
         started = upload(m_containerId);
+    if (started)
+        started = checkConfinement();
     if (!started) {
         m_engine->call("DELETE", QStringLiteral("/containers/%1?force=1&v=1").arg(m_containerId));
         m_containerId.clear();
@@ -472,6 +551,34 @@ base::Status ContainerSandbox::start()
     recordStart();
     qCInfo(lcSandbox, "container sandbox %s ready on %s", qPrintable(m_containerId.left(12)),
            qPrintable(endpoint->url()));
+    return {};
+}
+
+// One command through the confinement before any real one: it proves that the filter loads (a
+// command must never run without it) and tells whether the engine lets commands leave root
+// behind in a user namespace of their own.
+base::Status ContainerSandbox::checkConfinement()
+{
+    if (m_init.isEmpty())
+        return {};
+    QByteArray output;
+    auto probed = runInContainer(
+        confined({QStringLiteral("/bin/sh"), QStringLiteral("-c"), QStringLiteral("id -u")}),
+        kHelperTimeout, &output);
+    if (!probed)
+        return std::unexpected(probed.error());
+    if (*probed != 0)
+        return base::fail("sandbox_confinement",
+                          QStringLiteral("Commands cannot be confined in the container (exit "
+                                         "%1): %2")
+                              .arg(*probed)
+                              .arg(QString::fromUtf8(output).trimmed()));
+    if (m_mapRoot && output.trimmed() == "0") {
+        m_mapRoot = false;
+        m_unmappedReason = QStringLiteral("the engine's seccomp profile refuses user namespaces");
+        qCWarning(lcSandbox, "commands in the container run as root without capabilities: %s",
+                  qPrintable(m_unmappedReason));
+    }
     return {};
 }
 
@@ -493,6 +600,7 @@ void ContainerSandbox::stop()
     m_cgroup.reset();
     m_guard.reset();
     m_network.reset();
+    m_hostFolder.reset();
 }
 
 base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
@@ -514,6 +622,8 @@ base::Result<ExecResult> ContainerSandbox::exec(const ExecRequest &request,
 
     const long long id = m_nextId++;
     recordExec(id, request);
+    if (m_hostFolder)
+        m_hostFolder->collectLeases();
     auto result = m_options.cold ? execCold(bounded, cancel) : execWarm(bounded, cancel);
 
     const QStringList notes = m_guard ? m_guard->enforce() : QStringList();
@@ -724,9 +834,9 @@ base::Result<int> ContainerSandbox::runInContainer(const QStringList &command,
                                                    std::chrono::milliseconds timeout,
                                                    QByteArray *output)
 {
-    // Podman refuses to start an exec that attaches no stream at all.
+    // Both streams: an error of the init says why on stderr.
     const nlohmann::json execConfig = {{"AttachStdout", true},
-                                       {"AttachStderr", false},
+                                       {"AttachStderr", true},
                                        {"Cmd", toJson(command)},
                                        {"Env", environment()},
                                        {"User", userSpec()}};

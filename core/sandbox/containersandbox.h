@@ -14,20 +14,25 @@
 namespace tandem::sandbox {
 
 class CgroupSet;
+class ContainerHostFolder;
 class ContainerLimitWatch;
 class DeniedPathGuard;
 class SandboxNetwork;
 
 // Runs commands in a container through the Docker Engine API (Docker, or Podman's service).
 // One container per session, kept warm: start() creates it with an idle first process (on a
-// local engine Tandem's own tandem-sandbox-init, bound in, which reaps orphans), and each exec()
-// runs one command in it. The container has a read-only root, no network (when the policy allows
-// hosts, only Tandem's egress proxy, whose socket is bound in and which the first process serves
-// as http://127.0.0.1:3128), no capabilities, no new privileges, the workspace owner's uid and gid
-// (1000 on a remote engine), a size-capped /tmp, memory, pids and CPU limits, and an environment
-// built from an allowlist. The workspace is bound at /workspace with .git and the other denied
-// paths that exist bound read-only over it; a remote engine (tcp://) gets a copy instead, sent
-// before the first command and brought back after each one.
+// local engine Tandem's own tandem-sandbox-init, bound in, which reaps orphans and holds a lease
+// on Tandem so that the container ends when Tandem dies), and each exec() runs one command in it.
+// On a local engine every command first passes through the init's confinement: Tandem's own
+// seccomp filter, and, when it would run as root, a user namespace where root is not mapped and
+// the workspace is nodev and nosuid (see tandem-sandbox-init's Confinement). The container has a
+// read-only root, no network (when the policy allows hosts, only Tandem's egress proxy, whose
+// socket is bound in and which the first process serves as http://127.0.0.1:3128), no capabilities,
+// no new privileges, the workspace owner's uid and gid (1000 on a remote engine), a size-capped
+// /tmp, memory, pids and CPU limits, and an environment built from an allowlist. The workspace is
+// bound at /workspace with .git and the other denied paths that exist bound read-only over it; a
+// remote engine (tcp://) gets a copy instead, sent before the first command and brought back after
+// each one.
 //
 // Commands run one at a time: when one ends, times out or is cancelled, every process it left
 // in the container is killed, so nothing of it runs on unseen. On a local engine the container's
@@ -86,9 +91,12 @@ private:
     nlohmann::json containerConfig(const QStringList &command) const;
     nlohmann::json hostConfig() const;
     nlohmann::json mounts() const;
+    nlohmann::json gitMasks() const;
     nlohmann::json environment() const;
     QStringList firstProcess(const QStringList &command) const;
+    QStringList confined(const QStringList &command) const;
     base::Status prepareNetwork();
+    base::Status checkConfinement();
     void chooseUser();
     void recordStart() const;
     std::string userSpec() const;
@@ -124,6 +132,9 @@ private:
     std::unique_ptr<CgroupSet> m_cgroup; // the warm container's, on a local engine
     std::unique_ptr<DeniedPathGuard> m_guard; // with the workspace bound
     QString m_init; // the host's tandem-sandbox-init, bound in; empty on a remote engine
+    std::unique_ptr<ContainerHostFolder> m_hostFolder; // local engine only
+    bool m_mapRoot = false; // commands run in a user namespace where root is not mapped
+    QString m_unmappedReason; // why they do not, when they would run as root
     std::unique_ptr<WorkspaceSync> m_sync;
     WorkspaceSync::Report m_lastSync;
     QString m_containerId;

@@ -21,6 +21,16 @@ struct ResourceLimits
     friend bool operator==(const ResourceLimits &, const ResourceLimits &) = default;
 };
 
+// A folder of Tandem's own bound read-only at a fixed place inside, such as the tool channel's
+// (its sockets are reached from inside). Set by Tandem at run time, never by policy files.
+struct ChannelFolder
+{
+    QString host;
+    QString inside;
+
+    friend bool operator==(const ChannelFolder &, const ChannelFolder &) = default;
+};
+
 // Everything a sandbox may see and do. The agent builds one per session, the window shows it,
 // and every backend enforces it the same way. Paths outside the ones named here do not exist
 // inside; the network is off unless hosts are allowed, and then only those hosts, through
@@ -32,6 +42,7 @@ struct SandboxPolicy
 
     QStringList readWritePaths; // further host paths bound read-write at the same place
     QStringList readOnlyPaths; // host paths bound read-only at the same place
+    QList<ChannelFolder> channelFolders;
     // Paths relative to the workspace that commands may not change, even though the workspace
     // is writable: anything there could run later on the host (hooks, shell start-up files,
     // editor tasks). defaultDeniedPaths() is always part of it.

@@ -25,7 +25,9 @@ llm::ToolSpec BashTool::spec() const
     return {"bash",
             "Run a shell command in a sandbox whose working directory is the workspace. "
             "No network; only the workspace is writable.",
-            schema, "bash_20250124"};
+            schema,
+            "bash_20250124",
+            {}};
 }
 
 ToolOutput BashTool::run(const json &input, const base::CancelToken &cancel)

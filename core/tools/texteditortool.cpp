@@ -93,7 +93,9 @@ llm::ToolSpec TextEditorTool::spec() const
     return {"str_replace_based_edit_tool",
             "View, create and edit text files in the workspace. view lists a folder or shows a "
             "file with line numbers; str_replace needs old_str to match exactly once.",
-            schema, "text_editor_20250728"};
+            schema,
+            "text_editor_20250728",
+            {}};
 }
 
 ToolOutput TextEditorTool::run(const json &input, const base::CancelToken &)

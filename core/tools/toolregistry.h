@@ -7,16 +7,32 @@
 
 namespace tandem::tools {
 
-// The tools one agent may use, by their registered names.
+// The tools one agent may use, by their registered names. Each tool says who may call it
+// (ToolSpec::allowedCallers): the model, scripts of the code-execution tool, or both. Lookups
+// match names exactly, byte for byte: no case folding, trimming or normalisation.
 class ToolRegistry
 {
 public:
     void add(std::unique_ptr<Tool> tool);
+
+    // For the model's own calls: only tools that allow the direct caller.
     Tool *find(const std::string &name) const;
     std::vector<llm::ToolSpec> specs() const;
 
+    // For scripts: only tools that allow a code-execution caller.
+    Tool *findForCode(const std::string &name) const;
+    std::vector<llm::ToolSpec> codeSpecs() const;
+
 private:
-    std::vector<std::unique_ptr<Tool>> m_tools;
+    struct Entry
+    {
+        std::unique_ptr<Tool> tool;
+        // Kept from add(): a tool's name and callers never change, and a tool whose own
+        // description lists the others (the code tool) must not be asked while it asks.
+        llm::ToolSpec spec;
+    };
+
+    std::vector<Entry> m_tools;
 };
 
 } // namespace tandem::tools

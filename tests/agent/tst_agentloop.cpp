@@ -47,7 +47,7 @@ public:
 
     llm::ToolSpec spec() const override
     {
-        return {m_name, "test tool", {{"type", "object"}, {"properties", json::object()}}, {}};
+        return {m_name, "test tool", {{"type", "object"}, {"properties", json::object()}}, {}, {}};
     }
 
     tools::ToolOutput run(const json &input, const base::CancelToken &cancel) override

@@ -817,6 +817,10 @@ def x11_display(ctx):
     if not shutil.which("Xvfb"):
         raise Skip("Xvfb is not installed")
     if os.environ.get("TANDEM_ATTACK_PRIVATE_MOUNTS"):
+        # Where no X server ran yet, the folder is made as Xvfb would make it.
+        if not os.path.isdir("/tmp/.X11-unix"):
+            os.mkdir("/tmp/.X11-unix")
+            os.chmod("/tmp/.X11-unix", 0o1777)
         ctx.mask("/tmp/.X11-unix")  # our display's socket stays in our own mount namespace
     number = free_display()
     server = ctx.start_host_process(["Xvfb", f":{number}", "-nolisten", "tcp", "-screen", "0",

@@ -267,7 +267,7 @@ void tst_AnthropicClient::declaresToolsByProvider()
     config.nativeToolTypes = native;
     llm::AnthropicClient client(config);
     llm::ModelRequest request = helloRequest();
-    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124"});
+    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124", {}});
 
     const json body = client.requestBody(request);
     QCOMPARE(body["tools"].size(), size_t(1));
@@ -280,7 +280,8 @@ void tst_AnthropicClient::computerToolNeedsItsBetaHeader()
                                                       {"200 OK", {textReply("ok")}}});
     auto client = clientFor(server);
     llm::ModelRequest request = helloRequest();
-    llm::ToolSpec computer{"computer", "Use the screen", {{"type", "object"}}, "computer_20250124"};
+    llm::ToolSpec computer{
+        "computer", "Use the screen", {{"type", "object"}}, "computer_20250124", {}};
     computer.nativeParameters = {{"display_width_px", 1460}, {"display_height_px", 821}};
     computer.betaFeature = "computer-use-2025-01-24";
     request.tools.push_back(computer);
