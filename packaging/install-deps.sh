@@ -13,13 +13,18 @@ packages=(
     # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
     # since crun cannot run with the hybrid cgroups these machines have)
     bubblewrap python3 ca-certificates podman runc conmon
-    # the sandbox image copies these from the host (packaging/build-sandbox-image.sh)
+    # the sandbox image copies these from the host (packaging/build-sandbox-image.sh); node also
+    # bundles the artifact runtime at build time (packaging/build-artifact-runtime.sh)
     nodejs git
     # tests: a display, screenshots, the git server behind the push tests
     xvfb xauth imagemagick x11-utils curl poppler-utils
     # computer-use tests and benchmark: layouts, key state, and the reference method's tools
     x11-xkb-utils x11-xserver-utils xdotool scrot
 )
+
+# npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere
+# brings its own npm, which Debian's package would conflict with.
+command -v npm > /dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -81,6 +81,11 @@ void AgentRunner::relayLoopSignals()
                 if (m_relaying)
                     emit toolCallStarted(id, name, inputJson);
             });
+    connect(&m_loop, &AgentLoop::toolCallDetails, this,
+            [this](const QString &id, const QString &detailsJson) {
+                if (m_relaying)
+                    emit toolCallDetails(id, detailsJson);
+            });
     connect(&m_loop, &AgentLoop::toolCallFinished, this,
             [this](const QString &id, const QString &output, bool isError) {
                 if (m_relaying)

@@ -35,6 +35,7 @@ signals:
     void replyStarted();
     void textDelta(const QString &text);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
+    void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
     void runFailed(const QString &message);

@@ -21,21 +21,51 @@ QUrl ArtifactSchemeHandler::pageUrl(const QString &artifactId, int revision)
 {
     QUrl url;
     url.setScheme(QString::fromLatin1(schemeName()));
-    url.setHost(artifactId);
+    url.setHost(QStringLiteral("%1-r%2").arg(artifactId).arg(revision));
     url.setPath(QStringLiteral("/"));
-    url.setQuery(QStringLiteral("revision=%1").arg(revision));
     return url;
 }
 
-void ArtifactSchemeHandler::publish(const QString &artifactId, const QString &html)
+namespace {
+
+const QString runtimePrefix = QStringLiteral("/_runtime/");
+
+QByteArray mimeTypeOf(const QString &name)
 {
-    m_pages.insert(artifactId.toLower(), html.toUtf8());
+    if (name.endsWith(u".js"))
+        return QByteArrayLiteral("text/javascript;charset=utf-8");
+    return QByteArrayLiteral("application/octet-stream");
+}
+
+void replyWith(QWebEngineUrlRequestJob *job, const QByteArray &mimeType, const QByteArray &bytes)
+{
+    // The job owns the buffer, so it lives exactly as long as the engine reads from it.
+    auto *body = new QBuffer(job);
+    body->setData(bytes);
+    job->reply(mimeType, body);
+}
+
+} // namespace
+
+void ArtifactSchemeHandler::publish(const QUrl &pageUrl, const QByteArray &html)
+{
+    m_pages.insert(pageUrl.host().toLower(), html);
+}
+
+void ArtifactSchemeHandler::withdraw(const QUrl &pageUrl)
+{
+    m_pages.remove(pageUrl.host().toLower());
 }
 
 void ArtifactSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
 {
     const QUrl url = job->requestUrl();
     const auto page = m_pages.constFind(url.host().toLower());
+
+    if (page != m_pages.constEnd() && url.path().startsWith(runtimePrefix)) {
+        serveRuntimeFile(job, url.path().mid(runtimePrefix.size()));
+        return;
+    }
 
     // A page is served only at its root: artifacts are self-contained, there is nothing else.
     if (page == m_pages.constEnd() || (url.path() != u"/" && !url.path().isEmpty())) {
@@ -44,10 +74,18 @@ void ArtifactSchemeHandler::requestStarted(QWebEngineUrlRequestJob *job)
         return;
     }
 
-    // The job owns the buffer, so it lives exactly as long as the engine reads from it.
-    auto *body = new QBuffer(job);
-    body->setData(*page);
-    job->reply(QByteArrayLiteral("text/html;charset=utf-8"), body);
+    replyWith(job, QByteArrayLiteral("text/html;charset=utf-8"), *page);
+}
+
+void ArtifactSchemeHandler::serveRuntimeFile(QWebEngineUrlRequestJob *job, const QString &name)
+{
+    const std::optional<QByteArray> bytes = m_runtime.file(name);
+    if (!bytes) {
+        qCWarning(lcUi) << "no runtime file" << name << "in" << m_runtime.directory();
+        job->fail(QWebEngineUrlRequestJob::UrlNotFound);
+        return;
+    }
+    replyWith(job, mimeTypeOf(name), *bytes);
 }
 
 } // namespace tandem::ui

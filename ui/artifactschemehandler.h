@@ -1,5 +1,7 @@
 #pragma once
 
+#include "artifacts/artifactruntime.h"
+
 #include <QByteArray>
 #include <QHash>
 #include <QString>
@@ -8,9 +10,12 @@
 
 namespace tandem::ui {
 
-// Serves artifact pages to the preview as tandem-artifact://<artifact id>/, so that a page of
-// any size loads like a site of its own instead of through setHtml()'s 2 MB data: URL. The
-// scheme itself is registered by registerUrlSchemes() before the application starts.
+// Serves artifact pages to the preview as tandem-artifact://<artifact id>-r<revision>/: every
+// render is an origin of its own, so nothing a page stores is found by the next. A page of
+// any size loads like a site of its own instead of through setHtml()'s 2 MB data: URL, and the
+// bundled runtime beside each page under /_runtime/ (same origin, so the page's own error
+// handler sees the runtime's errors in full). The scheme itself is registered by
+// registerUrlSchemes() before the application starts.
 class ArtifactSchemeHandler : public QWebEngineUrlSchemeHandler
 {
     Q_OBJECT
@@ -20,16 +25,20 @@ public:
 
     static QByteArray schemeName();
 
-    // The address of an artifact's page; `revision` makes each render a fresh navigation.
+    // The address of one render of an artifact's page.
     static QUrl pageUrl(const QString &artifactId, int revision);
 
-    // Replaces what the artifact's address serves from the next request on.
-    void publish(const QString &artifactId, const QString &html);
+    // Serves `html` at `pageUrl` (and the runtime beside it) until it is withdrawn.
+    void publish(const QUrl &pageUrl, const QByteArray &html);
+    void withdraw(const QUrl &pageUrl);
 
     void requestStarted(QWebEngineUrlRequestJob *job) override;
 
 private:
-    QHash<QString, QByteArray> m_pages; // UTF-8 pages by artifact id
+    void serveRuntimeFile(QWebEngineUrlRequestJob *job, const QString &name);
+
+    QHash<QString, QByteArray> m_pages; // UTF-8 pages by host
+    artifacts::ArtifactRuntime m_runtime;
 };
 
 } // namespace tandem::ui

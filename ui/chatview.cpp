@@ -122,6 +122,12 @@ void ChatView::addToolCall(const QString &id, const QString &name, const QString
     addEntry(card);
 }
 
+void ChatView::showToolCallDetails(const QString &id, const QString &detailsJson)
+{
+    if (const QPointer<ToolCard> card = m_toolCards.value(id))
+        card->setNestedCalls(detailsJson);
+}
+
 void ChatView::finishToolCall(const QString &id, const QString &output, bool isError)
 {
     const QPointer<ToolCard> card = m_toolCards.take(id);
@@ -239,6 +245,21 @@ QWidget *ChatView::makeComposer()
     layout->addWidget(m_prompt);
     layout->addLayout(buttons);
     return composer;
+}
+
+void ChatView::addToPrompt(const QString &text)
+{
+    QString prompt = m_prompt->toPlainText();
+    if (!prompt.isEmpty() && !prompt.endsWith(u'\n'))
+        prompt += QStringLiteral("\n\n");
+    m_prompt->setPlainText(prompt + text);
+    m_prompt->moveCursor(QTextCursor::End);
+    m_prompt->setFocus();
+}
+
+QString ChatView::promptText() const
+{
+    return m_prompt->toPlainText();
 }
 
 void ChatView::submit()

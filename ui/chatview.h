@@ -31,9 +31,15 @@ public:
     void appendAssistantText(const QString &delta);
     void endAssistantText(); // the current text block is complete
     void addToolCall(const QString &id, const QString &name, const QString &inputJson);
+    void showToolCallDetails(const QString &id, const QString &detailsJson);
     void finishToolCall(const QString &id, const QString &output, bool isError);
     void addError(const QString &message);
     void addNotice(const QString &text);
+
+    // Puts `text` in the prompt after what the user has written there, for them to finish and
+    // send: an artifact's edited version, for example.
+    void addToPrompt(const QString &text);
+    QString promptText() const;
 
     // Running: Send is off and Stop on; idle: the other way round, and tool calls still
     // running show that they stopped.

@@ -69,6 +69,7 @@ void MainWindow::connectRunner()
 {
     connect(m_chat, &ChatView::sendRequested, this, &MainWindow::startTask);
     connect(m_chat, &ChatView::stopRequested, this, &MainWindow::stopTask);
+    connect(m_artifacts, &ArtifactPane::contextRequested, m_chat, &ChatView::addToPrompt);
 
     connect(m_runner, &AgentRunner::runningChanged, this, &MainWindow::showRunning);
     connect(m_runner, &AgentRunner::replyStarted, m_extractor,
@@ -77,6 +78,7 @@ void MainWindow::connectRunner()
     connect(m_runner, &AgentRunner::textDelta, m_extractor, &artifacts::ArtifactExtractor::feed);
     connect(m_runner, &AgentRunner::toolCallStarted, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::toolCallStarted, m_chat, &ChatView::addToolCall);
+    connect(m_runner, &AgentRunner::toolCallDetails, m_chat, &ChatView::showToolCallDetails);
     connect(m_runner, &AgentRunner::toolCallFinished, m_chat, &ChatView::finishToolCall);
     connect(m_runner, &AgentRunner::replyFinished, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::runFailed, m_chat, &ChatView::addError);

@@ -90,14 +90,28 @@ void StreamingMarkdownLabel::finish()
     render();
 }
 
+// What the chat calls an artifact of a type.
+QString StreamingMarkdownLabel::kindOf(const QString &type)
+{
+    if (type == u"jsx" || type == u"tsx")
+        return tr("Component");
+    if (type == u"svg")
+        return tr("Image");
+    if (type == u"mermaid")
+        return tr("Diagram");
+    if (type == u"markdown")
+        return tr("Document");
+    return tr("Page");
+}
+
 void StreamingMarkdownLabel::render()
 {
     const bool finished = m_finished;
     const auto placeholder = [finished](const artifacts::Artifact &artifact, bool complete) {
         QString note;
         if (complete)
-            note = tr("Page \u201c%1\u201d: open in the artifact pane \u2192")
-                       .arg(escapeMarkdown(artifact.title));
+            note = tr("%1 \u201c%2\u201d: open in the artifact pane \u2192")
+                       .arg(kindOf(artifact.type), escapeMarkdown(artifact.title));
         else if (finished)
             note = tr("A page was cut off before its end, so it was not rendered.");
         else

@@ -28,6 +28,7 @@ protected:
     void changeEvent(QEvent *event) override;
 
 private:
+    static QString kindOf(const QString &type);
     void render();
     QString toHtml(const QString &markdown) const;
 

@@ -4,6 +4,7 @@
 
 #include <QFontDatabase>
 #include <QHBoxLayout>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
@@ -121,6 +122,38 @@ void ToolCard::setResult(const QString &output, bool isError)
 
     updateLook();
     setExpanded(isError);
+}
+
+void ToolCard::setNestedCalls(const QString &detailsJson)
+{
+    const QJsonArray calls = QJsonDocument::fromJson(detailsJson.toUtf8())
+                                 .object()
+                                 .value(QStringLiteral("calls"))
+                                 .toArray();
+    if (calls.isEmpty())
+        return;
+
+    QStringList lines;
+    for (const QJsonValue &value : calls) {
+        const QJsonObject call = value.toObject();
+        const QString outcome = call.value(QStringLiteral("outcome")).toString();
+        const bool ok = outcome == QLatin1String("ok");
+        QString line = QStringLiteral("%1 %2(%3)")
+                           .arg(ok ? QStringLiteral("\u2713") : QStringLiteral("\u2717"),
+                                call.value(QStringLiteral("tool")).toString(),
+                                call.value(QStringLiteral("input")).toString());
+        if (!ok)
+            line += QStringLiteral("  \u2014 %1: %2")
+                        .arg(outcome, call.value(QStringLiteral("message")).toString());
+        lines << line;
+    }
+    m_nestedCount = int(calls.size());
+
+    auto *caption =
+        new QLabel(tr("%n tool call(s) from the script", nullptr, m_nestedCount), m_body);
+    caption->setObjectName(QStringLiteral("toolCardNestedCaption"));
+    m_body->layout()->addWidget(caption);
+    m_body->layout()->addWidget(makeCodeBox(lines.join(u'\n'), m_body));
 }
 
 void ToolCard::markStopped()

@@ -29,6 +29,10 @@ public:
     QString toolName() const { return m_name; }
 
     void setResult(const QString &output, bool isError);
+    // A script's own calls to host tools, from the code tool's details: one line each, under
+    // the result, folded with the card.
+    void setNestedCalls(const QString &detailsJson);
+    int nestedCallCount() const { return m_nestedCount; }
     void markStopped(); // the run ended; a card that has its result keeps it
     State state() const { return m_state; }
     bool hasResult() const { return m_state == State::Done || m_state == State::Failed; }
@@ -56,6 +60,7 @@ private:
     QWidget *m_body = nullptr;
     QLabel *m_outputCaption = nullptr;
     QPlainTextEdit *m_output = nullptr;
+    int m_nestedCount = 0;
 };
 
 } // namespace tandem::ui

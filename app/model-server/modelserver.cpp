@@ -144,7 +144,7 @@ bool ModelServer::handle(HttpConnection &connection, const HttpRequest &request,
         m_report.recordBody(request.body);
 
     nlohmann::json body;
-    const auto reply = decide(request, body);
+    const auto reply = decide(request, body, random);
     if (!reply)
         return refuse(connection, reply.error(), request.keepAlive(), random);
 
@@ -155,8 +155,8 @@ bool ModelServer::handle(HttpConnection &connection, const HttpRequest &request,
     return stream(connection, body, *reply, request.keepAlive(), random);
 }
 
-std::expected<ScriptedReply, ModelServer::Rejection> ModelServer::decide(const HttpRequest &request,
-                                                                         nlohmann::json &body)
+std::expected<ScriptedReply, ModelServer::Rejection>
+ModelServer::decide(const HttpRequest &request, nlohmann::json &body, std::mt19937_64 &random)
 {
     if (request.path() != "/v1/messages")
         return std::unexpected(Rejection{404, "not_found_error", "Not found: " + request.path()});
@@ -179,7 +179,7 @@ std::expected<ScriptedReply, ModelServer::Rejection> ModelServer::decide(const H
             Rejection{400, "invalid_request_error", kScenarioFailure + *violation});
 
     const std::lock_guard lock(m_playerMutex);
-    auto reply = m_player.answer(body);
+    auto reply = m_player.answer(body, random);
     if (!reply)
         return std::unexpected(
             Rejection{400, "invalid_request_error", kScenarioFailure + reply.error()});

@@ -53,8 +53,8 @@ private:
     bool handleSafely(HttpConnection &connection, const HttpRequest &request,
                       std::mt19937_64 &random);
     bool handle(HttpConnection &connection, const HttpRequest &request, std::mt19937_64 &random);
-    std::expected<ScriptedReply, Rejection> decide(const HttpRequest &request,
-                                                   nlohmann::json &body);
+    std::expected<ScriptedReply, Rejection> decide(const HttpRequest &request, nlohmann::json &body,
+                                                   std::mt19937_64 &random);
     bool refuse(HttpConnection &connection, const Rejection &rejection, bool keepAlive,
                 std::mt19937_64 &random);
     bool stream(HttpConnection &connection, const nlohmann::json &body, const ScriptedReply &reply,

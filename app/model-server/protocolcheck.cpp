@@ -89,6 +89,45 @@ Violation checkToolResultContent(const Json &block, const std::string &path)
     return {};
 }
 
+// A tool_use's caller: {"type": "direct"}, or the code execution tool's type and the id of
+// the server_tool_use whose code made the call.
+Violation checkCaller(const Json &block, const std::string &path)
+{
+    const auto caller = block.find("caller");
+    if (caller == block.end())
+        return {};
+
+    const std::string type = caller->is_object() ? stringField(*caller, "type") : "";
+    if (type == "direct")
+        return {};
+    if (!type.starts_with("code_execution_") || !isNonEmptyString(*caller, "tool_id"))
+        return path
+               + ": tool_use caller must be {\"type\": \"direct\"} or a code execution "
+                 "tool's type with a \"tool_id\"";
+    return {};
+}
+
+Violation checkCodeExecutionBlock(const Json &block, const std::string &type,
+                                  const std::string &role, const std::string &path)
+{
+    if (role != "assistant")
+        return path + ": " + type + " blocks may only appear in assistant messages";
+
+    if (type == "server_tool_use") {
+        if (!isNonEmptyString(block, "id") || !isNonEmptyString(block, "name"))
+            return path + ": server_tool_use needs an \"id\" and a \"name\"";
+        if (!block.contains("input") || !block["input"].is_object())
+            return path + ": server_tool_use input must be a JSON object";
+        return {};
+    }
+
+    if (!isNonEmptyString(block, "tool_use_id"))
+        return path + ": code_execution_tool_result needs a tool_use_id";
+    if (!block.contains("content") || !block["content"].is_object())
+        return path + ": code_execution_tool_result content must be an object";
+    return {};
+}
+
 Violation checkBlock(const Json &block, const std::string &role, const std::string &path)
 {
     if (!block.is_object() || !isNonEmptyString(block, "type"))
@@ -107,7 +146,11 @@ Violation checkBlock(const Json &block, const std::string &role, const std::stri
             const std::string got = block.contains("input") ? block["input"].type_name() : "none";
             return path + ": tool_use input must be a JSON object, got " + got;
         }
+        return checkCaller(block, path);
     }
+
+    if (type == "server_tool_use" || type == "code_execution_tool_result")
+        return checkCodeExecutionBlock(block, type, role, path);
 
     if (type == "tool_result") {
         if (role != "user")
@@ -162,24 +205,52 @@ Violation checkMessages(const Json &messages)
     return {};
 }
 
-// Ids of the tool_use blocks in an assistant message, in order.
-std::vector<std::pair<std::string, std::string>> toolUses(const Json &message)
+struct ToolUseRef
 {
-    std::vector<std::pair<std::string, std::string>> uses;
+    std::string id;
+    std::string name;
+    bool fromCode = false; // called by a code execution rather than directly
+};
+
+// The tool_use blocks in an assistant message, in order.
+std::vector<ToolUseRef> toolUses(const Json &message)
+{
+    std::vector<ToolUseRef> uses;
     for (const auto &block : contentBlocks(message)) {
-        if (block["type"] == "tool_use")
-            uses.emplace_back(block["id"].get<std::string>(), block["name"].get<std::string>());
+        if (block["type"] != "tool_use")
+            continue;
+        const bool fromCode = block.contains("caller") && block["caller"]["type"] != "direct";
+        uses.push_back(
+            {block["id"].get<std::string>(), block["name"].get<std::string>(), fromCode});
     }
     return uses;
 }
 
-Violation checkResultsOf(const Json &userMessage, std::size_t index,
-                         const std::vector<std::pair<std::string, std::string>> &uses)
+// Ids that must be unique in a conversation: tool uses and server tool uses alike.
+std::vector<std::string> blockIds(const Json &message)
 {
+    std::vector<std::string> ids;
+    for (const auto &block : contentBlocks(message)) {
+        if (block["type"] == "tool_use" || block["type"] == "server_tool_use")
+            ids.push_back(block["id"].get<std::string>());
+    }
+    return ids;
+}
+
+Violation checkResultsOf(const Json &userMessage, std::size_t index,
+                         const std::vector<ToolUseRef> &uses)
+{
+    // The API's rule: while code waits for its tool calls, the answer holds nothing else.
+    const bool onlyResults = std::ranges::any_of(uses, &ToolUseRef::fromCode);
     std::set<std::string> answered;
     bool otherBlockSeen = false;
     for (const auto &block : contentBlocks(userMessage)) {
         if (block["type"] != "tool_result") {
+            if (onlyResults)
+                return at(index)
+                       + ": a message answering tool calls made from code execution "
+                         "may hold only tool_result blocks, but it holds a "
+                       + block["type"].get<std::string>() + " block";
             otherBlockSeen = true;
             continue;
         }
@@ -187,8 +258,7 @@ Violation checkResultsOf(const Json &userMessage, std::size_t index,
             return at(index) + ": tool_result blocks must come before any other content";
 
         const std::string id = block["tool_use_id"];
-        const bool known =
-            std::ranges::any_of(uses, [&](const auto &use) { return use.first == id; });
+        const bool known = std::ranges::any_of(uses, [&](const auto &use) { return use.id == id; });
         if (!known) {
             return at(index) + ": tool_result for tool_use_id " + id
                    + " answers no tool_use "
@@ -197,9 +267,9 @@ Violation checkResultsOf(const Json &userMessage, std::size_t index,
         answered.insert(id);
     }
 
-    for (const auto &[id, name] : uses) {
-        if (!answered.contains(id)) {
-            return at(index - 1) + ": tool_use " + id + " (" + name
+    for (const auto &use : uses) {
+        if (!answered.contains(use.id)) {
+            return at(index - 1) + ": tool_use " + use.id + " (" + use.name
                    + ") is not answered by a "
                      "tool_result in the next message";
         }
@@ -210,7 +280,7 @@ Violation checkResultsOf(const Json &userMessage, std::size_t index,
 Violation checkToolPairing(const Json &messages)
 {
     std::set<std::string> seenIds;
-    std::vector<std::pair<std::string, std::string>> pending;
+    std::vector<ToolUseRef> pending;
     for (std::size_t i = 0; i < messages.size(); ++i) {
         if (messages[i]["role"] == "user") {
             if (auto violation = checkResultsOf(messages[i], i, pending))
@@ -220,9 +290,9 @@ Violation checkToolPairing(const Json &messages)
         }
 
         pending = toolUses(messages[i]);
-        for (const auto &use : pending) {
-            if (!seenIds.insert(use.first).second)
-                return at(i) + ": tool_use id " + use.first + " is used twice";
+        for (const auto &id : blockIds(messages[i])) {
+            if (!seenIds.insert(id).second)
+                return at(i) + ": tool_use id " + id + " is used twice";
         }
     }
     return {};
@@ -249,6 +319,40 @@ Violation checkNativeTool(const Json &tool, const std::string &type, const std::
     if (type.starts_with("text_editor_") && name != "str_replace_based_edit_tool"
         && name != "str_replace_editor") {
         return path + ": a " + type + " tool must be named \"str_replace_based_edit_tool\"";
+    }
+    if (type.starts_with("code_execution_") && name != "code_execution")
+        return path + ": a " + type + " tool must be named \"code_execution\"";
+    return {};
+}
+
+// Who may call a custom tool: "direct" (the model) and code execution tools the request
+// declares.
+Violation checkAllowedCallers(const Json &tool, const Json &tools, const std::string &path)
+{
+    const auto callers = tool.find("allowed_callers");
+    if (callers == tool.end())
+        return {};
+    if (!callers->is_array() || callers->empty())
+        return path + ": allowed_callers must be a non-empty array";
+
+    std::set<std::string> seen;
+    for (const auto &caller : *callers) {
+        const std::string value = caller.is_string() ? caller.get<std::string>() : "";
+        if (value != "direct" && value != "code_execution_20250825"
+            && value != "code_execution_20260120")
+            return path
+                   + ": allowed_callers may hold \"direct\", \"code_execution_20250825\" "
+                     "and \"code_execution_20260120\", not "
+                   + caller.dump();
+        if (!seen.insert(value).second)
+            return path + ": allowed_callers names " + value + " twice";
+
+        const bool declared = value == "direct" || std::ranges::any_of(tools, [&](const Json &t) {
+                                  return t.is_object() && stringField(t, "type") == value;
+                              });
+        if (!declared)
+            return path + ": allowed_callers names " + value
+                   + ", but no tool of that type is declared";
     }
     return {};
 }
@@ -289,6 +393,8 @@ Violation checkTools(const Json &body)
                                      : "custom";
         auto violation =
             type == "custom" ? checkCustomTool(tool, path) : checkNativeTool(tool, type, path);
+        if (!violation)
+            violation = checkAllowedCallers(tool, *tools, path);
         if (violation)
             return violation;
         if (!names.insert(tool["name"].get<std::string>()).second)
@@ -303,6 +409,8 @@ std::optional<std::string> findProtocolViolation(const nlohmann::json &body)
 {
     if (auto violation = checkEnvelope(body))
         return violation;
+    if (body.contains("container") && !isNonEmptyString(body, "container"))
+        return "container: must be a container id string";
     if (auto violation = checkMessages(body["messages"]))
         return violation;
     if (auto violation = checkToolPairing(body["messages"]))

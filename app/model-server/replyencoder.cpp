@@ -40,6 +40,8 @@ std::string ReplyEncoder::encode(const ScriptedReply &reply, const std::string &
         const ReplyBlock &block = reply.blocks[i];
         if (block.type == ReplyBlock::Type::Text)
             addTextBlock(static_cast<int>(i), block.text);
+        else if (block.type == ReplyBlock::Type::CodeExecutionResult)
+            addWholeBlock(static_cast<int>(i), block);
         else
             addToolUseBlock(static_cast<int>(i), block);
     }
@@ -100,10 +102,12 @@ void ReplyEncoder::addTextBlock(int index, const std::string &text)
 
 void ReplyEncoder::addToolUseBlock(int index, const ReplyBlock &block)
 {
-    const Json start = {{"type", "tool_use"},
-                        {"id", randomId("toolu_")},
-                        {"name", block.toolName},
-                        {"input", Json::object()}};
+    // Calls made from code and server tool uses got their ids when they were issued.
+    ReplyBlock started = block;
+    if (started.id.empty())
+        started.id = randomId("toolu_");
+    Json start = started.contentBlock();
+    start["input"] = Json::object();
     addEvent("content_block_start",
              {{"type", "content_block_start"}, {"index", index}, {"content_block", start}});
 
@@ -113,6 +117,14 @@ void ReplyEncoder::addToolUseBlock(int index, const ReplyBlock &block)
     for (const std::string &piece : cutAtRandom(input, kMaxJsonDelta))
         addDelta(index, {{"type", "input_json_delta"}, {"partial_json", piece}});
 
+    addEvent("content_block_stop", {{"type", "content_block_stop"}, {"index", index}});
+}
+
+void ReplyEncoder::addWholeBlock(int index, const ReplyBlock &block)
+{
+    addEvent("content_block_start", {{"type", "content_block_start"},
+                                     {"index", index},
+                                     {"content_block", block.contentBlock()}});
     addEvent("content_block_stop", {{"type", "content_block_stop"}, {"index", index}});
 }
 
@@ -133,11 +145,14 @@ void ReplyEncoder::addMessageEnd(const ScriptedReply &reply)
     std::size_t outputBytes = 0;
     for (const ReplyBlock &block : reply.blocks) {
         callsTool = callsTool || block.type == ReplyBlock::Type::ToolUse;
-        outputBytes += block.text.size() + block.toolName.size() + block.input.dump().size();
+        outputBytes += block.text.size() + block.toolName.size() + block.input.dump().size()
+                       + block.stdoutText.size() + block.stderrText.size();
     }
 
-    const Json delta = {{"stop_reason", callsTool ? "tool_use" : "end_turn"},
-                        {"stop_sequence", nullptr}};
+    Json delta = {{"stop_reason", callsTool ? "tool_use" : "end_turn"}, {"stop_sequence", nullptr}};
+    if (reply.container)
+        delta["container"] = {{"id", reply.container->id},
+                              {"expires_at", reply.container->expiresAt}};
     const Json usage = {{"output_tokens", estimateTokens(outputBytes)}};
     addEvent("message_delta", {{"type", "message_delta"}, {"delta", delta}, {"usage", usage}});
     addEvent("message_stop", {{"type", "message_stop"}});

@@ -13,9 +13,10 @@ namespace tandem::modelserver {
 
 // Writes a scripted reply as the Messages API's server-sent events: message_start, for each
 // block content_block_start, its deltas (text_delta, or input_json_delta pieces of the tool
-// input) and content_block_stop, then message_delta with the stop reason and usage, and
-// message_stop. Text and tool input are cut into deltas at random UTF-8 character boundaries,
-// pings are sprinkled in, and some events end their lines with CRLF instead of LF.
+// input) and content_block_stop, then message_delta with the stop reason, the container of a
+// code execution and usage, and message_stop. A code execution's result is sent whole in its
+// content_block_start. Text and tool input are cut into deltas at random UTF-8 character
+// boundaries, pings are sprinkled in, and some events end their lines with CRLF instead of LF.
 class ReplyEncoder
 {
 public:
@@ -32,6 +33,7 @@ private:
     void addMessageStart(const std::string &model, long inputTokens);
     void addTextBlock(int index, const std::string &text);
     void addToolUseBlock(int index, const ReplyBlock &block);
+    void addWholeBlock(int index, const ReplyBlock &block);
     void addDelta(int index, nlohmann::ordered_json delta);
     void addMessageEnd(const ScriptedReply &reply);
 

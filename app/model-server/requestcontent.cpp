@@ -42,16 +42,38 @@ std::string toolResultText(const nlohmann::json &block)
     return joinTextBlocks(*content);
 }
 
-std::set<std::string> declaredToolNames(const nlohmann::json &body)
+const nlohmann::json *findTool(const nlohmann::json &body, const std::string &name)
 {
-    std::set<std::string> names;
     const auto tools = body.find("tools");
     if (tools == body.end())
-        return names;
+        return nullptr;
 
-    for (const auto &tool : *tools)
-        names.insert(tool.at("name").get<std::string>());
-    return names;
+    for (const auto &tool : *tools) {
+        if (tool.at("name") == name)
+            return &tool;
+    }
+    return nullptr;
+}
+
+std::string codeExecutionType(const nlohmann::json &body)
+{
+    const auto tools = body.find("tools");
+    if (tools == body.end())
+        return {};
+
+    for (const auto &tool : *tools) {
+        const std::string type = tool.value("type", "");
+        if (type.starts_with("code_execution_"))
+            return type;
+    }
+    return {};
+}
+
+bool isCallFromCode(const nlohmann::json &block)
+{
+    const auto caller = block.find("caller");
+    return block.value("type", "") == "tool_use" && caller != block.end()
+           && caller->value("type", "") != "direct";
 }
 
 } // namespace tandem::modelserver

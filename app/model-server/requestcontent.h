@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <set>
 #include <string>
 
 // Readers for the parts of a Messages API request body. They expect a body that passed
@@ -18,7 +17,13 @@ std::string messageText(const nlohmann::json &message);
 // A tool_result's content as text: a string, or the text blocks of an array joined by newlines.
 std::string toolResultText(const nlohmann::json &block);
 
-// The names in the request's tools array.
-std::set<std::string> declaredToolNames(const nlohmann::json &body);
+// The request's tool of that name, or nullptr.
+const nlohmann::json *findTool(const nlohmann::json &body, const std::string &name);
+
+// The type of the request's code execution tool ("code_execution_20250825"), or empty.
+std::string codeExecutionType(const nlohmann::json &body);
+
+// Whether the block is a tool_use made by a code execution rather than by the model directly.
+bool isCallFromCode(const nlohmann::json &block);
 
 } // namespace tandem::modelserver

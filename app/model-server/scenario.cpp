@@ -32,4 +32,37 @@ std::string Expectation::describe() const
     return {};
 }
 
+bool ReplyBlock::belongsToCodeExecution() const
+{
+    return type == Type::ServerToolUse || type == Type::CodeExecutionResult
+           || (type == Type::ToolUse && !caller.empty());
+}
+
+nlohmann::ordered_json ReplyBlock::contentBlock() const
+{
+    using Json = nlohmann::ordered_json;
+    switch (type) {
+    case Type::Text:
+        return {{"type", "text"}, {"text", text}};
+    case Type::ToolUse: {
+        Json block = {{"type", "tool_use"}, {"id", id}, {"name", toolName}, {"input", input}};
+        if (!caller.empty())
+            block["caller"] = {{"type", callerType}, {"tool_id", serverToolUseId}};
+        return block;
+    }
+    case Type::ServerToolUse:
+        return {{"type", "server_tool_use"}, {"id", id}, {"name", toolName}, {"input", input}};
+    case Type::CodeExecutionResult: {
+        const Json result = {{"type", "code_execution_result"},
+                             {"stdout", stdoutText},
+                             {"stderr", stderrText},
+                             {"return_code", returnCode}};
+        return {{"type", "code_execution_tool_result"},
+                {"tool_use_id", serverToolUseId},
+                {"content", result}};
+    }
+    }
+    return {};
+}
+
 } // namespace tandem::modelserver

@@ -27,15 +27,32 @@ struct Expectation
     std::string describe() const;
 };
 
-// One block of a scripted reply: text, or a call of a tool with a JSON object as input.
+// One block of a scripted reply: text, a call of a tool with a JSON object as input (made
+// directly or from a code execution), a code execution run by the server (server_tool_use) or
+// that execution's result.
 struct ReplyBlock
 {
-    enum class Type { Text, ToolUse };
+    enum class Type { Text, ToolUse, ServerToolUse, CodeExecutionResult };
 
     Type type = Type::Text;
     std::string text;
-    std::string toolName;
-    nlohmann::ordered_json input;
+    std::string toolName; // ToolUse, ServerToolUse
+    nlohmann::ordered_json input; // ToolUse, ServerToolUse
+    std::string caller; // ToolUse: the server tool whose code calls it; empty when direct
+    std::string stdoutText; // CodeExecutionResult
+    std::string stderrText; // CodeExecutionResult
+    long returnCode = 0; // CodeExecutionResult
+
+    // Set when the block is issued for one request: its id (tool uses), the code execution
+    // tool's type that made a call, and the server tool use it belongs to.
+    std::string id;
+    std::string callerType;
+    std::string serverToolUseId;
+
+    bool belongsToCodeExecution() const;
+
+    // The block as the API sends it whole and as a client replays it in the history.
+    nlohmann::ordered_json contentBlock() const;
 };
 
 struct Turn
@@ -51,6 +68,7 @@ struct Scenario
     std::string name;
     QRegularExpression match;
     std::vector<Turn> turns;
+    long containerSeconds = 270; // how long a code execution's container lives after a reply
 };
 
 } // namespace tandem::modelserver

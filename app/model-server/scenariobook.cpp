@@ -123,30 +123,104 @@ void parseExpectations(const Json &list, const std::string &path, Turn &turn)
     }
 }
 
+const char *const kCodeExecutionName = "code_execution";
+
+const Json &objectMember(const Json &value, const std::string &path, const char *shape)
+{
+    if (!value.is_object())
+        reject(path, std::string("must be an object ") + shape);
+    return value;
+}
+
+ReplyBlock parseToolUse(const Json &value, const std::string &path)
+{
+    const Json &call = objectMember(value, path, "with \"name\" and \"input\"");
+    allowOnlyKeys(call, path, {"name", "input", "caller"});
+
+    ReplyBlock block;
+    block.type = ReplyBlock::Type::ToolUse;
+    block.toolName = nonEmptyString(member(call, "name", path), path + ".name");
+    block.input = member(call, "input", path);
+    if (!block.input.is_object())
+        reject(path + ".input", "must be a JSON object (the API never sends a string)");
+    if (call.contains("caller")) {
+        block.caller = nonEmptyString(call["caller"], path + ".caller");
+        if (block.caller != kCodeExecutionName)
+            reject(path + ".caller", "must be \"code_execution\", the only server tool here");
+    }
+    return block;
+}
+
+ReplyBlock parseServerToolUse(const Json &value, const std::string &path)
+{
+    const Json &call = objectMember(value, path, "with \"name\" and \"input\"");
+    allowOnlyKeys(call, path, {"name", "input"});
+
+    ReplyBlock block;
+    block.type = ReplyBlock::Type::ServerToolUse;
+    block.toolName = nonEmptyString(member(call, "name", path), path + ".name");
+    if (block.toolName != kCodeExecutionName)
+        reject(path + ".name", "must be \"code_execution\", the only server tool here");
+    block.input = member(call, "input", path);
+    if (!block.input.is_object())
+        reject(path + ".input", "must be a JSON object such as {\"code\": \"...\"}");
+    return block;
+}
+
+ReplyBlock parseCodeExecutionResult(const Json &value, const std::string &path)
+{
+    const Json &result = objectMember(value, path, "with \"stdout\" and \"return_code\"");
+    allowOnlyKeys(result, path, {"stdout", "stderr", "return_code"});
+
+    ReplyBlock block;
+    block.type = ReplyBlock::Type::CodeExecutionResult;
+    for (const char *key : {"stdout", "stderr"}) {
+        if (result.contains(key) && !result[key].is_string())
+            reject(path + "." + key, "must be a string");
+    }
+    block.stdoutText = result.value("stdout", "");
+    block.stderrText = result.value("stderr", "");
+    if (result.contains("return_code") && !result["return_code"].is_number_integer())
+        reject(path + ".return_code", "must be an integer");
+    block.returnCode = result.value("return_code", 0L);
+    return block;
+}
+
 ReplyBlock parseReplyBlock(const Json &value, const std::string &path)
 {
     if (!value.is_object() || value.size() != 1)
-        reject(path, "must be {\"text\": ...} or {\"tool_use\": {\"name\": ..., \"input\": {}}}");
-    allowOnlyKeys(value, path, {"text", "tool_use"});
+        reject(path, "must be one of {\"text\": ...}, {\"tool_use\": ...}, "
+                     "{\"server_tool_use\": ...} or {\"code_execution_result\": ...}");
+    allowOnlyKeys(value, path, {"text", "tool_use", "server_tool_use", "code_execution_result"});
+
+    if (value.contains("tool_use"))
+        return parseToolUse(value["tool_use"], path + ".tool_use");
+    if (value.contains("server_tool_use"))
+        return parseServerToolUse(value["server_tool_use"], path + ".server_tool_use");
+    if (value.contains("code_execution_result"))
+        return parseCodeExecutionResult(value["code_execution_result"],
+                                        path + ".code_execution_result");
 
     ReplyBlock block;
-    if (value.contains("text")) {
-        block.text = nonEmptyString(value["text"], path + ".text");
-        return block;
-    }
-
-    const Json &call = value["tool_use"];
-    const std::string callPath = path + ".tool_use";
-    if (!call.is_object())
-        reject(callPath, "must be an object with \"name\" and \"input\"");
-    allowOnlyKeys(call, callPath, {"name", "input"});
-
-    block.type = ReplyBlock::Type::ToolUse;
-    block.toolName = nonEmptyString(member(call, "name", callPath), callPath + ".name");
-    block.input = member(call, "input", callPath);
-    if (!block.input.is_object())
-        reject(callPath + ".input", "must be a JSON object (the API never sends a string)");
+    block.text = nonEmptyString(value["text"], path + ".text");
     return block;
+}
+
+// A call from code and a code execution's result need a code execution before them in the
+// scenario: they refer to the latest one.
+void checkCodeExecutionOrder(const Scenario &scenario, const std::string &path)
+{
+    bool executionSeen = false;
+    for (std::size_t t = 0; t < scenario.turns.size(); ++t) {
+        const auto &reply = scenario.turns[t].reply;
+        for (std::size_t b = 0; b < reply.size(); ++b) {
+            executionSeen = executionSeen || reply[b].type == ReplyBlock::Type::ServerToolUse;
+            if (!reply[b].belongsToCodeExecution() || executionSeen)
+                continue;
+            reject(path + ".turns[" + std::to_string(t) + "].reply[" + std::to_string(b) + "]",
+                   "needs a server_tool_use earlier in the scenario");
+        }
+    }
 }
 
 Turn parseTurn(const Json &value, const std::string &path)
@@ -169,7 +243,7 @@ Scenario parseScenario(const Json &value, const std::string &path)
 {
     if (!value.is_object())
         reject(path, "must be an object with \"name\", \"match\" and \"turns\"");
-    allowOnlyKeys(value, path, {"name", "description", "match", "turns"});
+    allowOnlyKeys(value, path, {"name", "description", "match", "turns", "container_seconds"});
 
     Scenario scenario;
     scenario.name = nonEmptyString(member(value, "name", path), path + ".name");
@@ -179,6 +253,14 @@ Scenario parseScenario(const Json &value, const std::string &path)
     const Json &turns = nonEmptyArray(member(value, "turns", path), path + ".turns");
     for (std::size_t i = 0; i < turns.size(); ++i)
         scenario.turns.push_back(parseTurn(turns[i], path + ".turns[" + std::to_string(i) + "]"));
+    checkCodeExecutionOrder(scenario, path);
+
+    if (value.contains("container_seconds")) {
+        const Json &seconds = value["container_seconds"];
+        if (!seconds.is_number_integer() || seconds.get<long>() < 1)
+            reject(path + ".container_seconds", "must be a positive whole number of seconds");
+        scenario.containerSeconds = seconds.get<long>();
+    }
     return scenario;
 }
 

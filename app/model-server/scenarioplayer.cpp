@@ -2,6 +2,8 @@
 
 #include "requestcontent.h"
 
+#include <algorithm>
+
 namespace tandem::modelserver {
 
 namespace {
@@ -25,13 +27,51 @@ std::string quote(const std::string &text)
     return "\"" + quoted + "\"";
 }
 
+// How many blocks of code executions the turns before this one sent: the history must hold
+// them all.
+std::size_t codeExecutionBlocksBefore(const Scenario &scenario, std::size_t turnIndex)
+{
+    std::size_t count = 0;
+    for (std::size_t t = 0; t < turnIndex; ++t)
+        count += static_cast<std::size_t>(
+            std::ranges::count_if(scenario.turns[t].reply, &ReplyBlock::belongsToCodeExecution));
+    return count;
+}
+
+// Why the request's tools do not let the reply make this call, or nothing when they do.
+std::optional<std::string> refuseCall(const ReplyBlock &block, const nlohmann::json &body)
+{
+    const nlohmann::json *tool = findTool(body, block.toolName);
+    if (tool == nullptr)
+        return "the reply calls the tool \"" + block.toolName
+               + "\", but the request's tools array does not declare it";
+
+    if (block.type == ReplyBlock::Type::ServerToolUse) {
+        if (tool->value("type", "").starts_with("code_execution_"))
+            return std::nullopt;
+        return "the reply runs code with \"" + block.toolName
+               + "\", but the request declares it as no code execution tool";
+    }
+
+    // Without allowed_callers only the model itself may call a tool.
+    const std::string caller = block.caller.empty() ? "direct" : codeExecutionType(body);
+    const nlohmann::json callers =
+        tool->value("allowed_callers", nlohmann::json::array({"direct"}));
+    if (std::ranges::find(callers, nlohmann::json(caller)) != callers.end())
+        return std::nullopt;
+    return "the reply calls the tool \"" + block.toolName + "\" "
+           + (block.caller.empty() ? std::string("directly") : "from " + caller)
+           + ", but its allowed_callers " + callers.dump() + " lack \"" + caller + "\"";
+}
+
 } // namespace
 
 ScenarioPlayer::ScenarioPlayer(const ScenarioBook &book)
     : m_book(book)
 {}
 
-std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann::json &body) const
+std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann::json &body,
+                                                                 std::mt19937_64 &random)
 {
     // The current task begins at the latest user message that says something (rather than
     // only answering tool calls), so one conversation can go through several scenarios.
@@ -43,7 +83,7 @@ std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann:
     if (scenario == nullptr) {
         ReplyBlock fallback;
         fallback.text = m_book.fallback();
-        return ScriptedReply{{fallback}, {}, false};
+        return ScriptedReply{{fallback}, {}, false, std::nullopt};
     }
 
     // Roles alternate and the last message is the user's: this counts the assistant's replies
@@ -55,13 +95,20 @@ std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann:
             + " turns, but the request is for turn " + std::to_string(turnIndex + 1));
     }
 
+    const auto now = CodeExecutionRuns::Clock::now();
+    auto run = m_runs.follow(body, taskStart, codeExecutionBlocksBefore(*scenario, turnIndex), now);
+    if (!run)
+        return std::unexpected(where(*scenario, turnIndex) + run.error());
     if (auto checked = checkExpectations(*scenario, turnIndex, messages.back()); !checked)
         return std::unexpected(checked.error());
     if (auto checked = checkToolsDeclared(*scenario, turnIndex, body); !checked)
         return std::unexpected(checked.error());
 
-    return ScriptedReply{scenario->turns[turnIndex].reply, scenario->name,
-                         turnIndex + 1 == scenario->turns.size()};
+    ScriptedReply reply{scenario->turns[turnIndex].reply, scenario->name,
+                        turnIndex + 1 == scenario->turns.size(), std::nullopt};
+    reply.container = m_runs.issue(reply.blocks, *run, codeExecutionType(body),
+                                   scenario->containerSeconds, random, now);
+    return reply;
 }
 
 std::expected<void, std::string> ScenarioPlayer::checkExpectations(const Scenario &scenario,
@@ -102,14 +149,12 @@ std::expected<void, std::string> ScenarioPlayer::checkToolsDeclared(const Scenar
                                                                     std::size_t turnIndex,
                                                                     const nlohmann::json &body)
 {
-    const auto declared = declaredToolNames(body);
     for (const ReplyBlock &block : scenario.turns[turnIndex].reply) {
-        if (block.type != ReplyBlock::Type::ToolUse || declared.contains(block.toolName))
+        if (block.type != ReplyBlock::Type::ToolUse
+            && block.type != ReplyBlock::Type::ServerToolUse)
             continue;
-        return std::unexpected(where(scenario, turnIndex) + "the reply calls the tool \""
-                               + block.toolName
-                               + "\", but the request's tools array does not "
-                                 "declare it");
+        if (const auto refusal = refuseCall(block, body))
+            return std::unexpected(where(scenario, turnIndex) + *refusal);
     }
     return {};
 }

@@ -27,6 +27,9 @@ struct Options
                                 QStringLiteral("Let the model use this window through the "
                                                "computer tool."),
                                 QStringLiteral("TITLE")};
+    QCommandLineOption codeExecution{QStringLiteral("code-execution"),
+                                     QStringLiteral("local (default) or anthropic."),
+                                     QStringLiteral("WHERE")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
                             QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
@@ -136,6 +139,11 @@ QString CommandLine::helpText()
         "                   screenshots and clicks and types there, nowhere else. Risky\n"
         "                   keys (typing into a terminal, close, quit, switch) are refused.\n"
         "                   Ctrl+Shift+Escape anywhere stops it; the window shows each step.\n"
+        "  --code-execution WHERE\n"
+        "                   Where the model's scripts run, which may call host tools such\n"
+        "                   as compute_kpis: local (the default: Tandem's code_execution\n"
+        "                   tool, in the sandbox, with any model) or anthropic (Anthropic's\n"
+        "                   own code execution; its calls to host tools are answered here).\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
@@ -162,7 +170,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     Options options;
     QCommandLineParser parser;
     parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
-                       options.computer, options.help, options.version});
+                       options.computer, options.codeExecution, options.help, options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -178,10 +186,16 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.pushRemote = parser.value(options.push);
     line.backend = parser.value(options.sandbox);
     line.computerWindow = parser.value(options.computer);
+    line.codeExecution = parser.value(options.codeExecution);
 
     if (!parser.positionalArguments().isEmpty()) {
         line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")
                          .arg(parser.positionalArguments().first());
+    } else if (!line.codeExecution.isEmpty() && line.codeExecution != QLatin1String("local")
+               && line.codeExecution != QLatin1String("anthropic")) {
+        line.error = QStringLiteral("--code-execution is local (scripts run in Tandem's sandbox) "
+                                    "or anthropic (on Anthropic's side), not \"%1\".")
+                         .arg(line.codeExecution);
     } else if (line.mode == Mode::Run && line.repo.isEmpty()) {
         line.error = QStringLiteral("tandem run needs --repo PATH (a git checkout or a URL).");
     } else if (line.mode == Mode::Run && line.task.isEmpty()) {

@@ -112,6 +112,8 @@ int HeadlessRun::exec(const CommandLine &line)
     options.task = line.task;
     options.pushRemote = line.pushRemote;
     options.sandboxBackend = line.backend;
+    if (line.codeExecution == QLatin1String("anthropic"))
+        options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
     std::unique_ptr<ComputerSetup> computerUse;

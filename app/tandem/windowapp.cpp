@@ -60,6 +60,8 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
                        .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmm")));
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
     options.sandboxBackend = line.backend;
+    if (line.codeExecution == QLatin1String("anthropic"))
+        options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.commitWhenDone = false;
 
     // The monitor pane exists only once the window does; steps before it are not shown.

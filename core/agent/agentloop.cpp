@@ -1,5 +1,7 @@
 #include "agent/agentloop.h"
 
+#include <algorithm>
+
 #include "audit/auditlog.h"
 
 #include <QCryptographicHash>
@@ -100,6 +102,8 @@ base::Result<AgentOutcome> AgentLoop::runWith(const QString &userMessage,
             return std::unexpected(reply.error());
         }
         ++outcome.turns;
+        if (!reply->container.id.empty())
+            m_container = reply->container;
         m_conversation.push_back(reply->message);
         outcome.finalText = QString::fromStdString(reply->message.text());
 
@@ -126,7 +130,10 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
     request.system = m_config.systemPrompt;
     request.messages = m_conversation;
     llm::keepRecentImages(request.messages, m_config.maxImages);
-    request.tools = m_tools.specs();
+    request.tools = offeredTools();
+    request.serverCodeExecution = m_config.serverCodeExecution;
+    if (!m_container.id.empty() && !m_container.expired())
+        request.container = m_container.id;
 
     json toolNames = json::array();
     for (const llm::ToolSpec &tool : request.tools)
@@ -165,8 +172,29 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
     return reply;
 }
 
+// The tools the model is told about. With the provider's code execution, Tandem's own code
+// tool gives way to it, and the tools its code may call are listed with their callers.
+std::vector<llm::ToolSpec> AgentLoop::offeredTools() const
+{
+    std::vector<llm::ToolSpec> offered = m_tools.specs();
+    if (m_config.serverCodeExecution.empty())
+        return offered;
+
+    std::erase_if(offered, [](const llm::ToolSpec &spec) { return spec.name == "code_execution"; });
+    for (llm::ToolSpec &spec : m_tools.codeSpecs()) {
+        const bool listed =
+            std::any_of(offered.begin(), offered.end(),
+                        [&](const llm::ToolSpec &o) { return o.name == spec.name; });
+        if (!listed)
+            offered.push_back(std::move(spec));
+    }
+    return offered;
+}
+
 llm::Message AgentLoop::runToolCalls(const llm::Message &reply, const base::CancelToken &cancel)
 {
+    // Only tool_result blocks go back, which is all the API accepts in answer to calls made
+    // from its code.
     llm::Message results{llm::Role::User, {}};
     for (const llm::ContentBlock *call : reply.toolUses()) {
         // Every tool_use needs its tool_result, even the ones a stop left unrun.
@@ -175,9 +203,37 @@ llm::Message AgentLoop::runToolCalls(const llm::Message &reply, const base::Canc
                 llm::ContentBlock::makeToolResult(call->id, "Not run: stopped by the user.", true));
             continue;
         }
+        // The code that asked is gone with its container: say so, and start afresh next time.
+        if (call->isCalledFromCode() && m_container.expired()) {
+            audit("container_expired", {{"container", m_container.id},
+                                        {"expires_at", m_container.expiresAt},
+                                        {"tool", call->name}});
+            results.content.push_back(llm::ContentBlock::makeToolResult(
+                call->id,
+                "Not run: the code execution container expired before the result was ready. "
+                "Run the code again.",
+                true));
+            continue;
+        }
         results.content.push_back(runToolCall(*call, cancel));
     }
+    if (m_container.expired())
+        m_container = {};
     return results;
+}
+
+// The model's own calls reach tools that allow it; calls from code reach only tools that name
+// that code's exact caller type.
+tools::Tool *AgentLoop::toolFor(const llm::ContentBlock &call) const
+{
+    if (!call.isCalledFromCode())
+        return m_tools.find(call.name);
+    tools::Tool *tool = m_tools.findForCode(call.name);
+    if (!tool)
+        return nullptr;
+    const std::string type = call.caller.value("type", std::string());
+    const std::vector<std::string> allowed = tool->spec().allowedCallers;
+    return std::find(allowed.begin(), allowed.end(), type) != allowed.end() ? tool : nullptr;
 }
 
 llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
@@ -186,12 +242,19 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
     const QString id = QString::fromStdString(call.id);
     emit toolCallStarted(id, QString::fromStdString(call.name),
                          QString::fromStdString(call.input.dump(2)));
-    audit("tool_call",
-          {{"id", call.id}, {"tool", call.name}, {"caller", "direct"}, {"input", call.input}});
+    const std::string caller =
+        call.isCalledFromCode() ? call.caller.value("type", std::string("code")) : "direct";
+    json fields = {{"id", call.id}, {"tool", call.name}, {"caller", caller}, {"input", call.input}};
+    if (call.isCalledFromCode())
+        fields["code_run"] = call.caller.value("tool_id", std::string());
+    audit("tool_call", std::move(fields));
 
     tools::ToolOutput output;
-    if (tools::Tool *tool = m_tools.find(call.name))
+    if (tools::Tool *tool = toolFor(call))
         output = tool->run(call.input, cancel);
+    else if (call.isCalledFromCode())
+        output = tools::ToolOutput::error("`" + call.name + "` may not be called from code ("
+                                          + caller + ").");
     else
         output = tools::ToolOutput::error("There is no tool named `" + call.name + "`.");
 
@@ -202,6 +265,9 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
                           {"sha256", sha256(output.text)},
                           {"output", output.text.substr(0, kAuditOutputChars)},
                           {"details", output.details}});
+    if (!output.details.is_null())
+        emit toolCallDetails(id, QString::fromStdString(output.details.dump(
+                                     -1, ' ', false, json::error_handler_t::replace)));
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
     auto result = llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
     result.imageBase64 = std::move(output.imageBase64);

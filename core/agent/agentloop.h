@@ -23,6 +23,10 @@ struct AgentConfig
     // Screenshots sent per request: older ones become a note, which keeps a long computer-use
     // session within the context and the API's per-request image limits.
     int maxImages = 3;
+    // When set (e.g. "code_execution_20250825"), the model runs code on Anthropic's side with
+    // its own code-execution tool instead of Tandem's local one; the tools that allow that
+    // caller are offered to its code, and its calls are answered here.
+    std::string serverCodeExecution;
 };
 
 struct AgentOutcome
@@ -59,6 +63,9 @@ signals:
     void replyStarted();
     void textDelta(const QString &text);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
+    // What happened inside a call, for the user only (a script's own tool calls): JSON, sent
+    // before toolCallFinished when the tool has anything to say.
+    void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
 
@@ -67,6 +74,8 @@ private:
     base::Result<llm::ModelReply> requestReply(const base::CancelToken &cancel);
     llm::Message runToolCalls(const llm::Message &reply, const base::CancelToken &cancel);
     llm::ContentBlock runToolCall(const llm::ContentBlock &call, const base::CancelToken &cancel);
+    tools::Tool *toolFor(const llm::ContentBlock &call) const;
+    std::vector<llm::ToolSpec> offeredTools() const;
     void audit(const std::string &kind, nlohmann::json fields);
 
     llm::ModelClient &m_model;
@@ -74,6 +83,7 @@ private:
     audit::AuditLog *m_audit;
     AgentConfig m_config;
     std::vector<llm::Message> m_conversation;
+    llm::Container m_container; // the provider's, while its code's calls are answered
     base::CancelToken m_cancel;
     QMutex m_cancelMutex;
 };

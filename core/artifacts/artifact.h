@@ -10,12 +10,26 @@ namespace tandem::artifacts {
 struct Artifact
 {
     QString id; // unique per extractor, e.g. "artifact-3"; also usable as a URL host
-    QString type; // "html"
+    QString type; // "html", "jsx", "tsx", "svg", "mermaid" or "markdown"
     QString title; // never empty
     QString content; // the source as written, each line ending in '\n'
 
+    // The artifact type a fence's info string names ("react" and "javascriptreact" are jsx,
+    // "md" is markdown...), or an empty string for a block that is not an artifact.
+    static QString typeForLanguage(const QString &language);
+
+    // A title for the content of a type: see titleFromHtml() and the other functions below.
+    static QString titleFor(const QString &type, const QString &content);
+
     // The page's <title>, else its first <h1> without markup, else "Untitled page".
     static QString titleFromHtml(const QString &html);
+
+    // The component's name ("StreakCard" for `export default function StreakCard`), else the
+    // first capitalised function, else "React component".
+    static QString titleFromComponent(const QString &code);
+
+    // The first heading's text, else "Untitled document".
+    static QString titleFromMarkdown(const QString &markdown);
 };
 
 } // namespace tandem::artifacts

@@ -129,7 +129,7 @@ void ArtifactExtractor::feed(const QString &delta)
 
     if (m_state == State::UndecidedBlock)
         decideUndecidedBlock(visibleContent());
-    if (m_state == State::HtmlBlock)
+    if (m_state == State::ArtifactBlock)
         reportGrowth();
 }
 
@@ -141,8 +141,8 @@ void ArtifactExtractor::finish()
         takeLine(lastLine);
     }
 
-    if (m_state == State::HtmlBlock) {
-        qCInfo(lcArtifacts, "an HTML block ended without its closing fence; not rendered");
+    if (m_state == State::ArtifactBlock) {
+        qCInfo(lcArtifacts, "an artifact block ended without its closing fence; not rendered");
         emit blockAbandoned();
     }
     clearText();
@@ -166,7 +166,7 @@ QString ArtifactExtractor::foldBlocks(const QString &text, bool textEnded,
         scanner.takeLine(lastLine);
     }
 
-    if (scanner.m_state == State::HtmlBlock) {
+    if (scanner.m_state == State::ArtifactBlock) {
         const Artifact open = scanner.makeArtifact(scanner.visibleContent());
         scanner.m_spans.append(Span{scanner.m_blockBegin, text.size(), open, false});
     }
@@ -223,8 +223,9 @@ void ArtifactExtractor::takeProseLine(QStringView line, qsizetype lineBegin)
     m_blockBegin = lineBegin;
     m_content.clear();
 
-    if (fence->language == u"html" || fence->language == u"htm")
-        startHtmlBlock();
+    const QString type = Artifact::typeForLanguage(fence->language);
+    if (!type.isEmpty())
+        startArtifactBlock(type);
     else if (fence->language.isEmpty())
         m_state = State::UndecidedBlock;
     else
@@ -234,8 +235,8 @@ void ArtifactExtractor::takeProseLine(QStringView line, qsizetype lineBegin)
 void ArtifactExtractor::takeBlockLine(QStringView line, qsizetype lineEnd)
 {
     if (closesFence(line, m_fence.marker, m_fence.length)) {
-        if (m_state == State::HtmlBlock)
-            completeHtmlBlock(lineEnd);
+        if (m_state == State::ArtifactBlock)
+            completeArtifactBlock(lineEnd);
         m_state = State::Prose;
         m_content.clear();
         return;
@@ -255,7 +256,7 @@ void ArtifactExtractor::decideUndecidedBlock(const QString &contentSoFar)
 {
     switch (classifyBareBlock(contentSoFar)) {
     case HtmlStart::Yes:
-        startHtmlBlock();
+        startArtifactBlock(QStringLiteral("html"));
         break;
     case HtmlStart::No:
         m_state = State::OtherBlock;
@@ -266,14 +267,15 @@ void ArtifactExtractor::decideUndecidedBlock(const QString &contentSoFar)
     }
 }
 
-void ArtifactExtractor::startHtmlBlock()
+void ArtifactExtractor::startArtifactBlock(const QString &type)
 {
-    m_state = State::HtmlBlock;
+    m_state = State::ArtifactBlock;
+    m_type = type;
     m_lastGrowth.clear();
-    emit blockStarted(QStringLiteral("html"));
+    emit blockStarted(type);
 }
 
-void ArtifactExtractor::completeHtmlBlock(qsizetype end)
+void ArtifactExtractor::completeArtifactBlock(qsizetype end)
 {
     const Artifact artifact = makeArtifact(m_content);
     ++m_nextId;
@@ -311,8 +313,8 @@ QString ArtifactExtractor::visibleContent() const
 
 Artifact ArtifactExtractor::makeArtifact(const QString &content) const
 {
-    return Artifact{QStringLiteral("artifact-%1").arg(m_nextId), QStringLiteral("html"),
-                    Artifact::titleFromHtml(content), content};
+    return Artifact{QStringLiteral("artifact-%1").arg(m_nextId), m_type,
+                    Artifact::titleFor(m_type, content), content};
 }
 
 void ArtifactExtractor::clearText()

@@ -11,9 +11,10 @@
 
 namespace tandem::artifacts {
 
-// Finds HTML artifacts in the assistant's text while it streams. A fenced block counts when
-// its info string is `html` or `htm`, or when a bare fence's content starts with
-// `<!doctype html>` or `<html>`. Deltas may split the text anywhere, a fence included. A block
+// Finds artifacts in the assistant's text while it streams. A fenced block counts when its info
+// string names an artifact type (html, jsx, tsx, svg, mermaid, markdown: see
+// Artifact::typeForLanguage), or when a bare fence's content starts with `<!doctype html>` or
+// `<html>`. Deltas may split the text anywhere, a fence included. A block
 // is reported complete only once its closing fence has arrived, so a page whose script is still
 // half written never gets rendered.
 //
@@ -38,7 +39,7 @@ public:
     // keep counting, so they stay unique for the extractor's lifetime.
     void reset();
 
-    // `text` with every HTML artifact block replaced by what `placeholder` returns for it, so
+    // `text` with every artifact block replaced by what `placeholder` returns for it, so
     // that a chat can show a short line instead of the page's source. A block still open at
     // the end is passed with `complete == false`; `textEnded` says whether a last line without
     // a newline is final (it may then be the closing fence).
@@ -52,7 +53,7 @@ signals:
     void blockAbandoned();
 
 private:
-    enum class State { Prose, HtmlBlock, UndecidedBlock, OtherBlock };
+    enum class State { Prose, ArtifactBlock, UndecidedBlock, OtherBlock };
 
     struct Fence
     {
@@ -74,14 +75,15 @@ private:
     void takeProseLine(QStringView line, qsizetype lineBegin);
     void takeBlockLine(QStringView line, qsizetype lineEnd);
     void decideUndecidedBlock(const QString &contentSoFar);
-    void startHtmlBlock();
-    void completeHtmlBlock(qsizetype end);
+    void startArtifactBlock(const QString &type);
+    void completeArtifactBlock(qsizetype end);
     void reportGrowth();
     QString visibleContent() const;
     Artifact makeArtifact(const QString &content) const;
     void clearText();
 
     State m_state = State::Prose;
+    QString m_type; // of the block in progress
     Fence m_fence;
     QString m_pending; // the last line, not yet ended by a newline
     QString m_content; // the current block's finished lines

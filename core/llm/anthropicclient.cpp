@@ -106,12 +106,17 @@ json AnthropicClient::requestBody(const ModelRequest &request) const
         messages.push_back(message.toJson());
     body["messages"] = std::move(messages);
 
-    if (!request.tools.empty()) {
+    const bool serverCode = !request.serverCodeExecution.empty();
+    if (!request.tools.empty() || serverCode) {
         json tools = json::array();
+        if (serverCode)
+            tools.push_back({{"type", request.serverCodeExecution}, {"name", "code_execution"}});
         for (const ToolSpec &tool : request.tools)
-            tools.push_back(tool.toJson(m_config.nativeToolTypes));
+            tools.push_back(tool.toJson(m_config.nativeToolTypes, serverCode));
         body["tools"] = std::move(tools);
     }
+    if (!request.container.empty())
+        body["container"] = request.container;
     return body;
 }
 
@@ -152,6 +157,9 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
     headers = curl_slist_append(headers, "accept: text/event-stream");
     headers = curl_slist_append(headers, keyHeader.c_str());
     headers = curl_slist_append(headers, versionHeader.c_str());
+    // Calls from the provider's code are a beta of the Messages API.
+    if (!request.serverCodeExecution.empty())
+        headers = curl_slist_append(headers, "anthropic-beta: advanced-tool-use-2025-11-20");
 
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);

@@ -1,5 +1,8 @@
 #include "llm/message.h"
 
+#include <QDateTime>
+#include <QString>
+
 #include <algorithm>
 
 namespace tandem::llm {
@@ -39,11 +42,22 @@ json ContentBlock::toJson() const
     switch (type) {
     case Type::Text:
         return {{"type", "text"}, {"text", text}};
-    case Type::ToolUse:
-        return {{"type", "tool_use"},
+    case Type::ToolUse: {
+        json use = {{"type", "tool_use"},
+                    {"id", id},
+                    {"name", name},
+                    {"input", input.is_object() ? input : json::object()}};
+        if (caller.is_object())
+            use["caller"] = caller;
+        return use;
+    }
+    case Type::ServerToolUse:
+        return {{"type", "server_tool_use"},
                 {"id", id},
                 {"name", name},
                 {"input", input.is_object() ? input : json::object()}};
+    case Type::ServerResult:
+        return raw;
     case Type::ToolResult: {
         json result = {{"type", "tool_result"}, {"tool_use_id", toolUseId}, {"content", text}};
         if (!imageBase64.empty()) {
@@ -96,6 +110,12 @@ json Message::toJson() const
     return {{"role", role == Role::User ? "user" : "assistant"}, {"content", blocks}};
 }
 
+bool Container::expired() const
+{
+    const QDateTime end = QDateTime::fromString(QString::fromStdString(expiresAt), Qt::ISODate);
+    return end.isValid() && QDateTime::currentDateTimeUtc() >= end;
+}
+
 bool ToolSpec::allowsDirect() const
 {
     return allowedCallers.empty()
@@ -110,7 +130,7 @@ bool ToolSpec::allowsCode() const
     });
 }
 
-json ToolSpec::toJson(bool useNativeTypes) const
+json ToolSpec::toJson(bool useNativeTypes, bool withCallers) const
 {
     if (useNativeTypes && !nativeType.empty()) {
         json native = {{"type", nativeType}, {"name", name}};
@@ -118,7 +138,12 @@ json ToolSpec::toJson(bool useNativeTypes) const
         return native;
     }
 
-    return {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
+    json tool = {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
+    // Only where the provider runs the code that may call, and only when it is not the
+    // default, so that a plain request stays plain.
+    if (withCallers && !allowedCallers.empty() && !(allowedCallers.size() == 1 && allowsDirect()))
+        tool["allowed_callers"] = allowedCallers;
+    return tool;
 }
 
 int keepRecentImages(std::vector<Message> &messages, int keep)

@@ -10,18 +10,26 @@ namespace tandem::llm {
 // One block of a message in the Messages API's terms. Text and identifiers are UTF-8.
 struct ContentBlock
 {
-    enum class Type { Text, ToolUse, ToolResult };
+    // ServerToolUse and ServerResult are the provider's own tools (Anthropic's code execution):
+    // run on its side, kept only to be sent back as they came.
+    enum class Type { Text, ToolUse, ToolResult, ServerToolUse, ServerResult };
 
     Type type = Type::Text;
     std::string text; // Text; for ToolResult the result's text
-    std::string id; // ToolUse
-    std::string name; // ToolUse
-    nlohmann::json input; // ToolUse: always a JSON object
+    std::string id; // ToolUse, ServerToolUse
+    std::string name; // ToolUse, ServerToolUse
+    nlohmann::json input; // ToolUse, ServerToolUse: always a JSON object
+    // ToolUse made by code the provider runs: {"type": "code_execution_20250825", "tool_id":
+    // the server_tool_use's id}. Null when the model called the tool itself.
+    nlohmann::json caller;
     std::string toolUseId; // ToolResult
     bool isError = false; // ToolResult
     // ToolResult: a screenshot shown with the text, base64, and its media type ("image/png").
     std::string imageBase64 = {};
     std::string imageMediaType = {};
+    nlohmann::json raw; // ServerResult: the block exactly as it came
+
+    bool isCalledFromCode() const { return type == Type::ToolUse && caller.is_object(); }
 
     static ContentBlock makeText(std::string text);
     static ContentBlock makeToolUse(std::string id, std::string name, nlohmann::json input);
@@ -69,7 +77,17 @@ struct ToolSpec
     // A script of any code-execution tool may call it.
     bool allowsCode() const;
 
-    nlohmann::json toJson(bool useNativeTypes) const;
+    nlohmann::json toJson(bool useNativeTypes, bool withCallers = false) const;
+};
+
+// The provider's code-execution container that a reply ran in: its calls from code must be
+// answered with this id before it expires.
+struct Container
+{
+    std::string id;
+    std::string expiresAt; // ISO 8601, UTC
+
+    bool expired() const;
 };
 
 // Replaces the images of all but the newest `keep` tool results with a short note, so a long

@@ -15,6 +15,11 @@ struct ModelRequest
     std::vector<Message> messages;
     std::vector<ToolSpec> tools;
     int maxTokens = 8192;
+    // The provider's own code execution (Anthropic's), offered as this tool type; tools whose
+    // allowedCallers name it may then be called from its code. Empty: not offered.
+    std::string serverCodeExecution;
+    // The container an earlier reply's code runs in, while its calls are being answered.
+    std::string container;
 };
 
 // How a reply ended. A stream that stopped without message_stop, or with an error event, is
@@ -24,6 +29,7 @@ struct ModelReply
     Message message{Role::Assistant, {}};
     std::string stopReason;
     Usage usage;
+    Container container; // empty id when the reply ran no provider code
     bool complete = false;
     std::string errorType;
     std::string errorMessage;

@@ -48,6 +48,7 @@ void ReplyAssembler::handle(const SseEvent &event)
 void ReplyAssembler::onMessageStart(const json &payload)
 {
     const json &message = payload.value("message", json::object());
+    takeContainer(message.value("container", json()));
     const json &usage = message.value("usage", json::object());
     m_reply.usage.inputTokens = usage.value("input_tokens", 0LL);
     m_reply.usage.outputTokens = usage.value("output_tokens", 0LL);
@@ -64,12 +65,21 @@ void ReplyAssembler::onBlockStart(const json &payload)
         pending.block = ContentBlock::makeText(start.value("text", ""));
         if (!pending.block.text.empty() && m_observer)
             m_observer->textDelta(index, pending.block.text);
-    } else if (type == "tool_use") {
+    } else if (type == "tool_use" || type == "server_tool_use") {
         json input = start.value("input", json::object());
         pending.block = ContentBlock::makeToolUse(start.value("id", ""), start.value("name", ""),
                                                   input.is_object() ? input : json::object());
+        if (type == "server_tool_use")
+            pending.block.type = ContentBlock::Type::ServerToolUse;
+        else if (start.contains("caller") && start["caller"].is_object())
+            pending.block.caller = start["caller"];
         if (m_observer)
             m_observer->toolUseStarted(index, pending.block.id, pending.block.name);
+    } else if (type.ends_with("_tool_result")) {
+        // The provider's own tool's result (code_execution_tool_result and the like): whole in
+        // the start event, kept as it came.
+        pending.block.type = ContentBlock::Type::ServerResult;
+        pending.block.raw = start;
     } else {
         qCDebug(lcLlm, "ignoring content block of type %s", type.c_str());
         return;
@@ -109,7 +119,9 @@ void ReplyAssembler::finishBlock(PendingBlock &pending)
         return;
     pending.stopped = true;
 
-    if (pending.block.type != ContentBlock::Type::ToolUse || pending.partialJson.empty())
+    const bool takesInput = pending.block.type == ContentBlock::Type::ToolUse
+                            || pending.block.type == ContentBlock::Type::ServerToolUse;
+    if (!takesInput || pending.partialJson.empty())
         return;
 
     json input = json::parse(pending.partialJson, nullptr, false);
@@ -126,10 +138,19 @@ void ReplyAssembler::onMessageDelta(const json &payload)
     const json &delta = payload.value("delta", json::object());
     if (delta.contains("stop_reason") && delta["stop_reason"].is_string())
         m_reply.stopReason = delta["stop_reason"].get<std::string>();
+    takeContainer(delta.value("container", json()));
 
     const json &usage = payload.value("usage", json::object());
     if (usage.contains("output_tokens"))
         m_reply.usage.outputTokens = usage.value("output_tokens", 0LL);
+}
+
+void ReplyAssembler::takeContainer(const json &container)
+{
+    if (!container.is_object() || !container.contains("id") || !container["id"].is_string())
+        return;
+    m_reply.container.id = container["id"].get<std::string>();
+    m_reply.container.expiresAt = container.value("expires_at", std::string());
 }
 
 void ReplyAssembler::onMessageStop()

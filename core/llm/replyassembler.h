@@ -39,6 +39,7 @@ private:
     void onBlockStop(const nlohmann::json &payload);
     void onMessageDelta(const nlohmann::json &payload);
     void onMessageStop();
+    void takeContainer(const nlohmann::json &container);
     void onError(const nlohmann::json &payload);
     void finishBlock(PendingBlock &pending);
     void collectBlocks();

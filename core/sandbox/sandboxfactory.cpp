@@ -51,9 +51,11 @@ base::Status SandboxFactory::checkWorkspace(const QString &workspace)
         QStringLiteral("/root"), QStringLiteral("/run"),  QStringLiteral("/sbin"),
         QStringLiteral("/sys"),  QStringLiteral("/usr"),  QStringLiteral("/var"),
         QStringLiteral("/tmp"),  QStringLiteral("/home")};
+    // A folder inside the home folder is the user's own, even where home is /root.
+    const bool insideHome = !home.isEmpty() && path.startsWith(home + QLatin1Char('/'));
     const bool isSystem = std::any_of(system.begin(), system.end(), [&](const QString &dir) {
         return path == dir
-               || (dir != QLatin1String("/tmp") && dir != QLatin1String("/home")
+               || (!insideHome && dir != QLatin1String("/tmp") && dir != QLatin1String("/home")
                    && path.startsWith(dir + QLatin1Char('/')));
     });
     if (holdsHome || isSystem) {

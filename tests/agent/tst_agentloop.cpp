@@ -5,6 +5,7 @@
 #include "../support/replayserver.h"
 #include "../support/sseevents.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QSignalSpy>
@@ -40,14 +41,19 @@ ReplayServer::Response respond(const QByteArray &stream)
 class RecordingTool : public tools::Tool
 {
 public:
-    RecordingTool(std::string name, int delayMs = 0)
+    RecordingTool(std::string name, int delayMs = 0, std::vector<std::string> callers = {})
         : m_name(std::move(name))
         , m_delayMs(delayMs)
+        , m_callers(std::move(callers))
     {}
 
     llm::ToolSpec spec() const override
     {
-        return {m_name, "test tool", {{"type", "object"}, {"properties", json::object()}}, {}, {}};
+        return {m_name,
+                "test tool",
+                {{"type", "object"}, {"properties", json::object()}},
+                {},
+                m_callers};
     }
 
     tools::ToolOutput run(const json &input, const base::CancelToken &cancel) override
@@ -64,7 +70,45 @@ public:
 private:
     std::string m_name;
     int m_delayMs;
+    std::vector<std::string> m_callers;
 };
+
+// A reply in Anthropic's server-side form: its code runs on the provider's side and calls
+// `tool` from there, in the container `container` that expires at `expiresAt`.
+QByteArray callFromServerCode(const std::string &tool, const std::string &expiresAt)
+{
+    QByteArray stream = messageStart();
+    stream += sseEvent({{"type", "content_block_start"},
+                        {"index", 0},
+                        {"content_block",
+                         {{"type", "server_tool_use"},
+                          {"id", "srvtoolu_1"},
+                          {"name", "code_execution"},
+                          {"input", json::object()}}}});
+    stream += sseEvent({{"type", "content_block_delta"},
+                        {"index", 0},
+                        {"delta",
+                         {{"type", "input_json_delta"},
+                          {"partial_json", R"J({"code": "print(region_totals())"})J"}}}});
+    stream += sseEvent({{"type", "content_block_stop"}, {"index", 0}});
+    stream += sseEvent(
+        {{"type", "content_block_start"},
+         {"index", 1},
+         {"content_block",
+          {{"type", "tool_use"},
+           {"id", "toolu_c1"},
+           {"name", tool},
+           {"input", json::object()},
+           {"caller", {{"type", "code_execution_20250825"}, {"tool_id", "srvtoolu_1"}}}}}});
+    stream += sseEvent({{"type", "content_block_stop"}, {"index", 1}});
+    stream += sseEvent({{"type", "message_delta"},
+                        {"delta",
+                         {{"stop_reason", "tool_use"},
+                          {"container", {{"id", "container_9"}, {"expires_at", expiresAt}}}}},
+                        {"usage", {{"output_tokens", 9}}}});
+    stream += sseEvent({{"type", "message_stop"}});
+    return stream;
+}
 
 struct Harness
 {
@@ -112,6 +156,9 @@ private slots:
     void stopsAtTheTurnBudget();
     void cancelStopsARunningTool();
     void interruptedReplyRunsNothing();
+    void callsFromProviderCodeAreAnsweredInItsContainer();
+    void expiredContainerGetsAnErrorAndIsDropped();
+    void providerCodeCannotCallDirectOnlyTools();
 };
 
 void tst_AgentLoop::answersEachToolCall_data()
@@ -175,7 +222,8 @@ void tst_AgentLoop::stopsAtTheTurnBudget()
     for (int i = 0; i < 3; ++i)
         calls << respond(toolCall("toolu_" + std::to_string(i), "list_open_files", ""));
     Harness h(calls);
-    agent::AgentLoop loop(h.client, h.registry, &h.log, {.systemPrompt = {}, .maxTurns = 3});
+    agent::AgentLoop loop(h.client, h.registry, &h.log,
+                          {.systemPrompt = {}, .maxTurns = 3, .serverCodeExecution = {}});
 
     auto outcome = loop.run(QStringLiteral("loop forever"));
     QVERIFY(outcome.has_value());
@@ -240,6 +288,86 @@ void tst_AgentLoop::interruptedReplyRunsNothing()
     const QByteArray second = h.server.requestBodies().value(1);
     QVERIFY(!second.contains("rm -rf"));
     QCOMPARE(json::parse(second.toStdString())["messages"].size(), size_t(1));
+}
+
+void tst_AgentLoop::callsFromProviderCodeAreAnsweredInItsContainer()
+{
+    const std::string later =
+        QDateTime::currentDateTimeUtc().addSecs(600).toString(Qt::ISODate).toStdString();
+    Harness h(
+        {respond(callFromServerCode("region_totals", later)), respond(text("The West leads."))});
+    h.registry.add(std::make_unique<RecordingTool>(
+        "region_totals", 0, std::vector<std::string>{llm::callers::kCodeExecution20250825}));
+    agent::AgentLoop loop(h.client, h.registry, &h.log,
+                          {.systemPrompt = {},
+                           .maxTurns = 5,
+                           .serverCodeExecution = llm::callers::kCodeExecution20250825});
+    auto outcome = loop.run(QStringLiteral("Which region leads?"));
+    QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
+
+    // Offered: the provider's code tool, and the tool with the callers it allows.
+    const json first = json::parse(h.server.requestBodies().value(0).toStdString());
+    QCOMPARE(first["tools"][0],
+             json({{"type", "code_execution_20250825"}, {"name", "code_execution"}}));
+    QCOMPARE(first["tools"].back()["name"], json("region_totals"));
+    QCOMPARE(first["tools"].back()["allowed_callers"], json({"code_execution_20250825"}));
+    QVERIFY(!first.contains("container"));
+
+    // The answer: its container, the calls replayed as they came, and tool results only.
+    const json second = json::parse(h.server.requestBodies().value(1).toStdString());
+    QCOMPARE(second["container"], json("container_9"));
+    const json &asked = second["messages"][1]["content"];
+    QCOMPARE(asked[0]["type"], json("server_tool_use"));
+    QCOMPARE(asked[0]["input"]["code"], json("print(region_totals())"));
+    QCOMPARE(asked[1]["caller"]["tool_id"], json("srvtoolu_1"));
+    const json &answer = second["messages"][2]["content"];
+    QCOMPARE(answer.size(), size_t(1));
+    QCOMPARE(answer[0]["type"], json("tool_result"));
+    QCOMPARE(answer[0]["content"], json("file-a\nfile-b"));
+    QVERIFY(h.auditText().contains("\"caller\":\"code_execution_20250825\""));
+}
+
+void tst_AgentLoop::expiredContainerGetsAnErrorAndIsDropped()
+{
+    Harness h({respond(callFromServerCode("region_totals", "2020-01-01T00:00:00Z")),
+               respond(text("I will run it again."))});
+    auto tool = std::make_unique<RecordingTool>(
+        "region_totals", 0, std::vector<std::string>{llm::callers::kCodeExecution20250825});
+    RecordingTool *recording = tool.get();
+    h.registry.add(std::move(tool));
+    agent::AgentLoop loop(h.client, h.registry, &h.log,
+                          {.systemPrompt = {},
+                           .maxTurns = 5,
+                           .serverCodeExecution = llm::callers::kCodeExecution20250825});
+    QVERIFY(loop.run(QStringLiteral("Which region leads?")).has_value());
+
+    QVERIFY(recording->calls.empty());
+    const json second = json::parse(h.server.requestBodies().value(1).toStdString());
+    QVERIFY(!second.contains("container"));
+    const json &answer = second["messages"][2]["content"][0];
+    QCOMPARE(answer["is_error"], json(true));
+    QVERIFY(answer["content"].get<std::string>().find("expired") != std::string::npos);
+    QVERIFY(h.auditText().contains("\"kind\":\"container_expired\""));
+}
+
+void tst_AgentLoop::providerCodeCannotCallDirectOnlyTools()
+{
+    const std::string later =
+        QDateTime::currentDateTimeUtc().addSecs(600).toString(Qt::ISODate).toStdString();
+    // list_open_files allows the model only: a call claiming to come from code is refused.
+    Harness h({respond(callFromServerCode("list_open_files", later)), respond(text("Ok."))});
+    agent::AgentLoop loop(h.client, h.registry, &h.log,
+                          {.systemPrompt = {},
+                           .maxTurns = 5,
+                           .serverCodeExecution = llm::callers::kCodeExecution20250825});
+    QVERIFY(loop.run(QStringLiteral("go")).has_value());
+
+    QVERIFY(h.tool->calls.empty());
+    const json second = json::parse(h.server.requestBodies().value(1).toStdString());
+    const json &answer = second["messages"][2]["content"][0];
+    QCOMPARE(answer["is_error"], json(true));
+    QVERIFY(answer["content"].get<std::string>().find("may not be called from code")
+            != std::string::npos);
 }
 
 QTEST_GUILESS_MAIN(tst_AgentLoop)

@@ -74,6 +74,8 @@ private slots:
     void title();
     void foldBlocks_data();
     void foldBlocks();
+    void typeAndTitle_data();
+    void typeAndTitle();
 };
 
 void TestArtifactExtractor::extracts_data()
@@ -107,7 +109,7 @@ void TestArtifactExtractor::extracts_data()
         << QStringList{QStringLiteral("```python\nprint('<html>')\n```\n")} << false
         << QStringList{} << 0 << 0;
     QTest::newRow("html fence inside another block is content")
-        << QStringList{QStringLiteral("````markdown\n```html\n<p>x</p>\n```\n````\n")} << false
+        << QStringList{QStringLiteral("````text\n```html\n<p>x</p>\n```\n````\n")} << false
         << QStringList{} << 0 << 0;
     QTest::newRow("longer fence keeps shorter fences as content")
         << QStringList{QStringLiteral("````html\n<pre>```</pre>\n```\n````\n")} << false
@@ -302,6 +304,47 @@ void TestArtifactExtractor::foldBlocks()
     };
 
     QCOMPARE(ArtifactExtractor::foldBlocks(text, textEnded, placeholder), folded);
+}
+
+void TestArtifactExtractor::typeAndTitle_data()
+{
+    QTest::addColumn<QString>("reply");
+    QTest::addColumn<QString>("type");
+    QTest::addColumn<QString>("title");
+
+    QTest::newRow("jsx default export")
+        << QStringLiteral("```jsx\nexport default function SalesBoard() {}\n```\n")
+        << QStringLiteral("jsx") << QStringLiteral("SalesBoard");
+    QTest::newRow("react info string, anonymous default")
+        << QStringLiteral("```react\nconst Card = () => null;\nexport default () => null;\n```\n")
+        << QStringLiteral("jsx") << QStringLiteral("Card");
+    QTest::newRow("tsx without a component")
+        << QStringLiteral("```tsx\nconst x: number = 1;\n```\n") << QStringLiteral("tsx")
+        << QStringLiteral("React component");
+    QTest::newRow("svg with title")
+        << QStringLiteral("```svg\n<svg><title>Logo</title></svg>\n```\n") << QStringLiteral("svg")
+        << QStringLiteral("Logo");
+    QTest::newRow("mermaid") << QStringLiteral("```mermaid\ngraph TD; A-->B\n```\n")
+                             << QStringLiteral("mermaid") << QStringLiteral("Diagram");
+    QTest::newRow("md heading") << QStringLiteral("~~~md\nintro\n## Release notes ##\n~~~\n")
+                                << QStringLiteral("markdown") << QStringLiteral("Release notes");
+}
+
+void TestArtifactExtractor::typeAndTitle()
+{
+    QFETCH(QString, reply);
+    QFETCH(QString, type);
+    QFETCH(QString, title);
+
+    ArtifactExtractor extractor;
+    QList<Artifact> completed;
+    QObject::connect(&extractor, &ArtifactExtractor::blockCompleted, &extractor,
+                     [&completed](const Artifact &artifact) { completed.append(artifact); });
+    extractor.feed(reply);
+
+    QCOMPARE(completed.size(), 1);
+    QCOMPARE(completed.first().type, type);
+    QCOMPARE(completed.first().title, title);
 }
 
 QTEST_GUILESS_MAIN(TestArtifactExtractor)

@@ -32,6 +32,7 @@ private slots:
     void replyShowsEveryCharacter();
     void toolCard_data();
     void toolCard();
+    void scriptCardListsItsNestedCallsFolded();
     void runEndStopsRunningToolCalls_data();
     void runEndStopsRunningToolCalls();
     void toolCardStatusFitsThePane_data();
@@ -241,6 +242,36 @@ void TestChatView::toolCard()
     // Text after the call starts a new block below the card.
     m_chat->appendAssistantText(QStringLiteral("Done."));
     QCOMPARE(m_chat->findChildren<StreamingMarkdownLabel *>().size(), 2);
+}
+
+void TestChatView::scriptCardListsItsNestedCallsFolded()
+{
+    m_chat->addToolCall(QStringLiteral("toolu_s"), QStringLiteral("code_execution"),
+                        QStringLiteral(R"({"language":"python","code":"import tandem_tools"})"));
+    m_chat->showToolCallDetails(
+        QStringLiteral("toolu_s"),
+        QStringLiteral(
+            R"({"run":"r1","calls":[)"
+            R"({"tool":"compute_kpis","input":"{\"rows\":[]}","outcome":"ok","message":""},)"
+            R"({"tool":"git_push","input":"{}","outcome":"not_allowed",)"
+            R"("message":"no tool named git_push may be called from code"}]})"));
+    m_chat->finishToolCall(QStringLiteral("toolu_s"),
+                           QStringLiteral("stdout:\nok\nexit status: 0\n"), false);
+
+    auto *card = m_chat->findChild<ToolCard *>();
+    QVERIFY(card);
+    QCOMPARE(card->nestedCallCount(), 2);
+    QVERIFY(!card->isExpanded()); // folded with the card once the script succeeded
+    const auto boxes = card->findChildren<QPlainTextEdit *>();
+    QVERIFY(std::any_of(boxes.begin(), boxes.end(), [](const QPlainTextEdit *box) {
+        const QString text = box->toPlainText();
+        return text.contains(QStringLiteral("\u2713 compute_kpis"))
+               && text.contains(QStringLiteral("\u2717 git_push({})  \u2014 not_allowed"));
+    }));
+    const auto labels = card->findChildren<QLabel *>();
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [](const QLabel *label) {
+        return label->text() == QStringLiteral("2 tool call(s) from the script");
+    }));
 }
 
 void TestChatView::runEndStopsRunningToolCalls_data()

@@ -212,6 +212,12 @@ void TestMainWindow::dashboardStreamsAndRenders()
 
     const QString path = saveScreenshot(m_window.get(), QStringLiteral("mainwindow.png"));
     QVERIFY(!path.isEmpty());
+
+    // Send to chat puts the page in the prompt, for the user to ask about it.
+    QTest::mouseClick(m_window->findChild<QPushButton *>(QStringLiteral("sendToChat")),
+                      Qt::LeftButton);
+    QVERIFY(m_window->chatView()->promptText().contains(QStringLiteral("```html\n")));
+    QVERIFY(m_window->chatView()->promptText().contains(QStringLiteral("id=\"title\"")));
 }
 
 void TestMainWindow::editingTheCodeRerendersThePage()

@@ -1,6 +1,7 @@
 // Drives tandem-model-server as a client would: starts the binary, speaks HTTP/1.1 to it over a
 // plain socket, decodes the chunked body and the server-sent events by hand.
 
+#include <QDateTime>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -38,6 +39,35 @@ const char *const kScenarios = R"({
       ]
     },
     {
+      "name": "code-calls-tools",
+      "match": "(?i)add up the sales",
+      "turns": [
+        { "reply": [
+            { "text": "A script will add them up." },
+            { "server_tool_use": { "name": "code_execution",
+                                   "input": { "code": "print(lookup(q='sales'))\n" } } },
+            { "tool_use": { "name": "lookup", "input": { "q": "sales" },
+                            "caller": "code_execution" } }
+        ] },
+        { "expect": [ { "tool_result_contains": "42" }, { "tool_result_is_error": false } ],
+          "reply": [ { "code_execution_result": { "stdout": "total 42\n", "stderr": "",
+                                                  "return_code": 0 } },
+                     { "text": "The sales add up to 42." } ] }
+      ]
+    },
+    {
+      "name": "code-outlives-container",
+      "match": "slow script",
+      "container_seconds": 1,
+      "turns": [
+        { "reply": [ { "server_tool_use": { "name": "code_execution", "input": { "code": "x" } } },
+                     { "tool_use": { "name": "lookup", "input": { "q": "slow" },
+                                     "caller": "code_execution" } } ] },
+        { "expect": [ { "tool_result_is_error": true } ],
+          "reply": [ { "text": "The container expired; I gave up on the script." } ] }
+      ]
+    },
+    {
       "name": "custom-tool",
       "match": "look it up",
       "turns": [ { "reply": [ { "tool_use": { "name": "lookup", "input": { "q": "x" } } } ] } ]
@@ -72,6 +102,9 @@ struct StreamedMessage
     int jsonDeltas = 0;
     std::vector<ToolCall> toolCalls;
     std::string stopReason;
+    std::vector<json> starts; // each block's content_block_start, as sent
+    json content = json::array(); // the blocks put together, as a client replays them
+    json delta; // the message_delta event's delta
 };
 
 // Parses `raw` as one complete HTTP response; false while bytes are still missing.
@@ -154,12 +187,19 @@ void applyEvent(const QString &name, const QByteArray &data, StreamedMessage &me
 
     const json event = json::parse(data.toStdString());
     const std::string type = event.at("type").get<std::string>();
-    if (type == "content_block_start" && event["content_block"]["type"] == "tool_use") {
+    if (type == "content_block_start") {
         const json &block = event["content_block"];
-        message.toolCalls.push_back(
-            {block["id"].get<std::string>(), block["name"].get<std::string>(), json()});
-        partialInputs[event["index"].get<int>()];
+        message.starts.push_back(block);
+        message.content.push_back(block);
+        if (block["type"] == "tool_use" || block["type"] == "server_tool_use")
+            partialInputs[event["index"].get<int>()];
+        if (block["type"] == "tool_use")
+            message.toolCalls.push_back(
+                {block["id"].get<std::string>(), block["name"].get<std::string>(), json()});
     } else if (type == "content_block_delta" && event["delta"]["type"] == "text_delta") {
+        message.content[event["index"].get<std::size_t>()]["text"] =
+            message.content[event["index"].get<std::size_t>()]["text"].get<std::string>()
+            + event["delta"]["text"].get<std::string>();
         message.text += event["delta"]["text"].get<std::string>();
         ++message.textDeltas;
     } else if (type == "content_block_delta") {
@@ -167,9 +207,13 @@ void applyEvent(const QString &name, const QByteArray &data, StreamedMessage &me
             event["delta"]["partial_json"].get<std::string>();
         ++message.jsonDeltas;
     } else if (type == "content_block_stop" && partialInputs.contains(event["index"].get<int>())) {
-        message.toolCalls.back().input = json::parse(partialInputs[event["index"].get<int>()]);
+        const json input = json::parse(partialInputs[event["index"].get<int>()]);
+        message.content[event["index"].get<std::size_t>()]["input"] = input;
+        if (message.content[event["index"].get<std::size_t>()]["type"] == "tool_use")
+            message.toolCalls.back().input = input;
     } else if (type == "message_delta") {
         message.stopReason = event["delta"]["stop_reason"].get<std::string>();
+        message.delta = event["delta"];
     }
 }
 
@@ -247,6 +291,42 @@ json secondTurn(const json &result, bool isError = false)
     return json::array({userText("Please run the check"),
                         assistantToolUse("toolu_01abc", "bash", {{"command", "echo ünïcode"}}),
                         toolResult("toolu_01abc", result, isError)});
+}
+
+// The default tools, the code execution tool, and lookup callable from code with `callers`.
+json codeTools(const json &callers = json::array({"code_execution_20250825"}))
+{
+    json tools = defaultTools();
+    tools[2]["allowed_callers"] = callers;
+    tools.push_back({{"type", "code_execution_20250825"}, {"name", "code_execution"}});
+    return tools;
+}
+
+// A request with codeTools() and, unless empty, the top-level container.
+QByteArray codeBody(const json &messages, const std::string &container = {})
+{
+    json body = json::parse(requestBody(messages, codeTools()).toStdString());
+    if (!container.empty())
+        body["container"] = container;
+    return QByteArray::fromStdString(body.dump());
+}
+
+// The prompt, the streamed reply as the assistant's message, and the answer to its first call.
+json codeHistory(const std::string &prompt, const StreamedMessage &reply, const json &result,
+                 bool isError = false)
+{
+    return json::array({userText(prompt),
+                        {{"role", "assistant"}, {"content", reply.content}},
+                        toolResult(reply.toolCalls.at(0).id, result, isError)});
+}
+
+// The error message of a 400 reply, or an empty string for any other reply.
+QString refusal(const std::optional<struct HttpReply> &reply)
+{
+    if (!reply || reply->status != 400)
+        return {};
+    const json error = json::parse(reply->body.toStdString(), nullptr, false);
+    return QString::fromStdString(error["error"].value("message", ""));
 }
 
 // One server process for one test, stopped when the test ends.
@@ -338,6 +418,10 @@ private slots:
     void unmatchedPromptGetsFallback();
     void aNewPromptStartsANewTask();
     void recordsEveryBody();
+    void codeExecutionCallsToolsInAContainer();
+    void codeExecutionFollowUpsAreChecked_data();
+    void codeExecutionFollowUpsAreChecked();
+    void expiredContainerTakesOnlyErrors();
     void demoFallbackSaysItIsADemo();
     void demoDashboardIsSelfContained();
     void badInputExitsWith2_data();
@@ -505,6 +589,19 @@ void tst_ModelServer::rejectsFailedChecks_data()
     QTest::newRow("tool not declared")
         << requestBody(json::array({userText("Please run the check")}), noBash)
         << QStringLiteral("does not declare it");
+    json callerNotAllowed = defaultTools();
+    callerNotAllowed.push_back({{"type", "code_execution_20250825"}, {"name", "code_execution"}});
+    QTest::newRow("tool not callable from code")
+        << requestBody(json::array({userText("Add up the sales")}), callerNotAllowed)
+        << QStringLiteral("calls the tool \"lookup\" from code_execution_20250825, but its "
+                          "allowed_callers [\"direct\"] lack");
+    QTest::newRow("code execution not declared")
+        << requestBody(json::array({userText("Add up the sales")}))
+        << QStringLiteral("\"code_execution\", but the request's tools array does not declare");
+    QTest::newRow("allowed caller without its tool")
+        << requestBody(json::array({userText("Add up the sales")}),
+                       codeTools(json::array({"direct", "code_execution_20260120"})))
+        << QStringLiteral("no tool of that type is declared");
     QTest::newRow("past the last turn") << requestBody(pastTheEnd) << QStringLiteral("has 2 turns");
     QTest::newRow("not streaming")
         << QByteArray::fromStdString(streamOff.dump()) << QStringLiteral("stream: must be true");
@@ -622,6 +719,167 @@ void tst_ModelServer::recordsEveryBody()
     QCOMPARE(shown(json::parse(lines[1].toStdString())), shown(json::parse(second.toStdString())));
 }
 
+void tst_ModelServer::codeExecutionCallsToolsInAContainer()
+{
+    const QString record = m_dir.filePath(QStringLiteral("code-record.jsonl"));
+    const auto server = startServer({QStringLiteral("--record"), record});
+    QVERIFY(server);
+
+    const auto first = post(server->port(), codeBody(json::array({userText("Add up the sales")})));
+    QVERIFY(first);
+    QCOMPARE(first->status, 200);
+    const StreamedMessage message = parseEvents(first->body);
+    QCOMPARE(message.starts.size(), std::size_t(3));
+
+    // The code execution: its input arrives in deltas, like a tool's.
+    const json &execution = message.starts[1];
+    const std::string executionId = execution["id"];
+    QVERIFY2(executionId.starts_with("srvtoolu_01"), executionId.c_str());
+    QCOMPARE(shown(execution), shown(json{{"type", "server_tool_use"},
+                                          {"id", executionId},
+                                          {"name", "code_execution"},
+                                          {"input", json::object()}}));
+    QCOMPARE(shown(message.content[1]["input"]),
+             shown(json{{"code", "print(lookup(q='sales'))\n"}}));
+
+    // The tool call made by that code names it as its caller.
+    const json &call = message.starts[2];
+    QVERIFY(call["id"].get<std::string>().starts_with("toolu_01"));
+    QCOMPARE(shown(call["caller"]),
+             shown(json{{"type", "code_execution_20250825"}, {"tool_id", executionId}}));
+    QCOMPARE(shown(message.toolCalls.at(0).input), shown(json{{"q", "sales"}}));
+    QCOMPARE(shown(message.stopReason), shown(std::string("tool_use")));
+
+    const json container = message.delta["container"];
+    const std::string containerId = container.value("id", "");
+    QVERIFY2(containerId.starts_with("container_01"), qPrintable(shown(message.delta)));
+    const QDateTime expires = QDateTime::fromString(
+        QString::fromStdString(container.value("expires_at", "")), Qt::ISODateWithMs);
+    QVERIFY(expires.isValid());
+    QVERIFY2(container.value("expires_at", "").ends_with("Z"), qPrintable(shown(container)));
+    const qint64 ahead = QDateTime::currentDateTimeUtc().secsTo(expires);
+    QVERIFY2(ahead > 250 && ahead <= 270, qPrintable(shown(container)));
+
+    // The script's tool call answered in its container: the code finishes.
+    const QByteArray followUp =
+        codeBody(codeHistory("Add up the sales", message, "42 sold"), containerId);
+    const auto second = post(server->port(), followUp);
+    QVERIFY(second);
+    QCOMPARE(second->status, 200);
+    const StreamedMessage finished = parseEvents(second->body);
+    const json result = {{"type", "code_execution_tool_result"},
+                         {"tool_use_id", executionId},
+                         {"content",
+                          {{"type", "code_execution_result"},
+                           {"stdout", "total 42\n"},
+                           {"stderr", ""},
+                           {"return_code", 0}}}};
+    QCOMPARE(shown(finished.starts.at(0)), shown(result));
+    QCOMPARE(shown(finished.text), shown(std::string("The sales add up to 42.")));
+    QCOMPARE(finished.jsonDeltas, 0);
+    QCOMPARE(shown(finished.stopReason), shown(std::string("end_turn")));
+    QCOMPARE(shown(finished.delta["container"]["id"]), shown(json(containerId)));
+
+    QFile file(record);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(shown(json::parse(lines[1].toStdString())["container"]), shown(json(containerId)));
+}
+
+void tst_ModelServer::codeExecutionFollowUpsAreChecked_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("text beside the result")
+        << QStringLiteral("text") << QStringLiteral("may hold only tool_result blocks");
+    QTest::newRow("no container") << QStringLiteral("no container")
+                                  << QStringLiteral("but the request names no container");
+    QTest::newRow("unknown container")
+        << QStringLiteral("unknown container") << QStringLiteral("was not issued by this server");
+    QTest::newRow("code changed") << QStringLiteral("code")
+                                  << QStringLiteral("is not replayed as the server sent it");
+    QTest::newRow("caller dropped")
+        << QStringLiteral("caller") << QStringLiteral("is not replayed as the server sent it");
+    QTest::newRow("execution left out")
+        << QStringLiteral("execution") << QStringLiteral("holds 1 code execution blocks");
+}
+
+void tst_ModelServer::codeExecutionFollowUpsAreChecked()
+{
+    QFETCH(QString, change);
+    QFETCH(QString, reason);
+    const auto server = startServer();
+    QVERIFY(server);
+
+    const auto first = post(server->port(), codeBody(json::array({userText("Add up the sales")})));
+    QVERIFY(first);
+    QCOMPARE(first->status, 200);
+    const StreamedMessage message = parseEvents(first->body);
+    std::string container = message.delta["container"]["id"];
+    json history = codeHistory("Add up the sales", message, "42 sold");
+
+    if (change == QLatin1String("text"))
+        history[2]["content"].push_back({{"type", "text"}, {"text", "Here it is."}});
+    else if (change == QLatin1String("no container"))
+        container.clear();
+    else if (change == QLatin1String("unknown container"))
+        container = "container_01NotIssuedByTheServer";
+    else if (change == QLatin1String("code"))
+        history[1]["content"][1]["input"]["code"] = "print(0)";
+    else if (change == QLatin1String("caller"))
+        history[1]["content"][2].erase("caller");
+    else
+        history[1]["content"].erase(1);
+
+    const QString message400 = refusal(post(server->port(), codeBody(history, container)));
+    QVERIFY2(message400.startsWith(QStringLiteral("scenario check failed: ")),
+             qPrintable(message400));
+    QVERIFY2(message400.contains(reason), qPrintable(message400));
+
+    // A refused follow-up changes nothing: the right one is still accepted.
+    const std::string issued = message.delta["container"]["id"];
+    const auto good =
+        post(server->port(), codeBody(codeHistory("Add up the sales", message, "42 sold"), issued));
+    QVERIFY(good);
+    QCOMPARE(good->status, 200);
+}
+
+void tst_ModelServer::expiredContainerTakesOnlyErrors()
+{
+    const auto server = startServer();
+    QVERIFY(server);
+
+    const std::string prompt = "Run the slow script";
+    const auto first = post(server->port(), codeBody(json::array({userText(prompt)})));
+    QVERIFY(first);
+    QCOMPARE(first->status, 200);
+    const StreamedMessage message = parseEvents(first->body);
+    const std::string container = message.delta["container"]["id"];
+
+    // The scenario's container lives one second.
+    QTest::qWait(2000);
+
+    const QString withContainer = refusal(
+        post(server->port(), codeBody(codeHistory(prompt, message, "slow", true), container)));
+    QVERIFY2(withContainer.contains(QStringLiteral("container expired")),
+             qPrintable(withContainer));
+
+    const QString notAnError =
+        refusal(post(server->port(), codeBody(codeHistory(prompt, message, "slow"))));
+    QVERIFY2(notAnError.contains(QStringLiteral("container expired")), qPrintable(notAnError));
+
+    const auto givenUp =
+        post(server->port(), codeBody(codeHistory(prompt, message, "container expired", true)));
+    QVERIFY(givenUp);
+    QCOMPARE(givenUp->status, 200);
+    const StreamedMessage ended = parseEvents(givenUp->body);
+    QCOMPARE(shown(ended.text),
+             shown(std::string("The container expired; I gave up on the script.")));
+    QCOMPARE(shown(ended.stopReason), shown(std::string("end_turn")));
+}
+
 void tst_ModelServer::demoFallbackSaysItIsADemo()
 {
     const auto server = startServer({QStringLiteral("--demo")});
@@ -676,6 +934,14 @@ void tst_ModelServer::badInputExitsWith2_data()
         QStringLiteral("typo.json"),
         R"({"scenarios": [{"name": "a", "match": "a", "turns": [{"expects": [], "reply": []}]}]})");
 
+    const QString callerFirst =
+        writeFile(QStringLiteral("caller.json"),
+                  R"({"scenarios": [{"name": "a", "match": "a", "turns": [{"reply": [
+            {"tool_use": {"name": "f", "input": {}, "caller": "code_execution"}}]}]}]})");
+
+    QTest::newRow("call from code before any code")
+        << QStringList{QStringLiteral("--scenario"), callerFirst}
+        << QStringLiteral("turns[0].reply[0]: needs a server_tool_use earlier");
     QTest::newRow("no scenario") << QStringList() << QStringLiteral("--scenario FILE or --demo");
     QTest::newRow("missing file") << QStringList{QStringLiteral("--scenario"),
                                                  m_dir.filePath(QStringLiteral("none.json"))}
