@@ -6,10 +6,14 @@
 #include "sandbox/cgroupset.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QGuiApplication>
 #include <QLoggingCategory>
 
 #include <cstdio>
+#include <unistd.h>
 
 namespace tandem::app {
 Q_LOGGING_CATEGORY(lcApp, "tandem.app", QtWarningMsg)
@@ -22,6 +26,23 @@ int finished(int status)
 {
     tandem::sandbox::CgroupSet::finishRemovals(std::chrono::seconds(2));
     return status;
+}
+
+// Qt's GUI libraries want a private runtime folder and complain on stderr when the session has
+// none (a console login, a service): make the one they would fall back to, quietly, so that a
+// headless run's errors stay one line.
+void ensureRuntimeDirectory()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        return;
+    const QString folder = QDir::temp().filePath(QStringLiteral("runtime-%1").arg(::getuid()));
+    // One that someone else made, or a link, is not ours to use: Qt then says so itself.
+    const QFileInfo info(folder);
+    if (QDir().mkpath(folder) && !info.isSymLink() && info.ownerId() == ::getuid()) {
+        QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner
+                                          | QFileDevice::ExeOwner);
+        qputenv("XDG_RUNTIME_DIR", QFile::encodeName(folder));
+    }
 }
 
 } // namespace
@@ -51,6 +72,7 @@ int main(int argc, char *argv[])
         // No window, but host tools draw (the PDF report): Qt's GUI libraries without a display.
         if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
             qputenv("QT_QPA_PLATFORM", "offscreen");
+        ensureRuntimeDirectory();
         QGuiApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
         return finished(tandem::app::HeadlessRun::exec(line));

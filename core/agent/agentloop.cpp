@@ -188,7 +188,23 @@ std::vector<llm::ToolSpec> AgentLoop::offeredTools() const
         if (!listed)
             offered.push_back(std::move(spec));
     }
-    return offered;
+
+    // Each tool names only the callers this request has: the model, and the one code-execution
+    // type offered. A tool left with no caller at all (for another type's code) is not offered.
+    const std::string &server = m_config.serverCodeExecution;
+    std::vector<llm::ToolSpec> kept;
+    for (llm::ToolSpec &spec : offered) {
+        if (spec.allowedCallers.empty()) {
+            kept.push_back(std::move(spec));
+            continue;
+        }
+        std::erase_if(spec.allowedCallers, [&](const std::string &caller) {
+            return caller != llm::callers::kDirect && caller != server;
+        });
+        if (!spec.allowedCallers.empty())
+            kept.push_back(std::move(spec));
+    }
+    return kept;
 }
 
 llm::Message AgentLoop::runToolCalls(const llm::Message &reply, const base::CancelToken &cancel)

@@ -4,7 +4,11 @@ model sends one script to the code tool; in the sandbox it reads the CSV and cal
 tools compute_kpis and generate_report, which draws a PDF with Qt. The test opens the PDF and
 checks its figures against the CSV, and checks that the model saw only the script's output.
 
-Needs TANDEM_BIN and TANDEM_SOURCE_DIR in the environment (CTest sets them).
+A second test plays Anthropic's server-side form: the model's own code execution calls the
+same host tool from its container, and Tandem answers in that container.
+
+Needs TANDEM_BIN, TANDEM_MODEL_SERVER_BIN and TANDEM_SOURCE_DIR in the environment (CTest sets
+them).
 """
 
 import csv
@@ -19,6 +23,7 @@ from collections import defaultdict
 
 SOURCE = os.environ["TANDEM_SOURCE_DIR"]
 TANDEM = os.environ["TANDEM_BIN"]
+MODEL_SERVER = os.environ["TANDEM_MODEL_SERVER_BIN"]
 SCENARIOS = os.path.join(SOURCE, "resources", "scenarios", "demo.json")
 CSV = os.path.join(SOURCE, "resources", "demo", "sales", "sales.csv")
 
@@ -105,6 +110,39 @@ class KpiReport(unittest.TestCase):
         self.assertTrue(all(c["caller"] == "code_execution" and c["outcome"] == "ok"
                             for c in calls))
         self.assertEqual(len({c["run"] for c in calls}), 1)
+
+
+    def test_anthropic_code_execution_calls_the_host_tool_in_its_container(self):
+        record = os.path.join(self.root, "requests.jsonl")
+        wrapper = os.path.join(self.root, "model-server")
+        with open(wrapper, "w") as f:
+            f.write(f"#!/bin/sh\nexec '{MODEL_SERVER}' --record '{record}' \"$@\"\n")
+        os.chmod(wrapper, 0o755)
+        env = dict(self.env, TANDEM_MODEL_SERVER=wrapper)
+        scenario = os.path.join(SOURCE, "tests", "ptc", "server_kpi.json")
+        run = subprocess.run(
+            [TANDEM, "run", "--repo", self.repo, "--model", f"scripted:{scenario}",
+             "--code-execution", "anthropic", "--task", "Total the KPIs"],
+            env=env, capture_output=True, text=True, timeout=300, stdin=subprocess.DEVNULL)
+        self.assertEqual(run.returncode, 0, run.stderr + run.stdout)
+        self.assertIn("North leads", run.stdout)
+
+        requests = [json.loads(line) for line in open(record)]
+        self.assertEqual(len(requests), 2)
+        first, second = requests
+        tools = {t.get("name"): t for t in first["tools"]}
+        self.assertEqual(tools["code_execution"]["type"], "code_execution_20260120")
+        self.assertEqual(tools["compute_kpis"]["allowed_callers"], ["code_execution_20260120"])
+        self.assertNotIn("container", first)
+        self.assertTrue(second["container"].startswith("container_"))
+        answer = second["messages"][-1]["content"]
+        self.assertEqual([block["type"] for block in answer], ["tool_result"])
+        self.assertIn('"revenue_total":200.0', answer[0]["content"])
+
+        audit = os.path.join(self.root, "data", "tandem", "audit.jsonl")
+        calls = [json.loads(line) for line in open(audit) if '"kind":"tool_call"' in line]
+        self.assertEqual([(c["tool"], c["caller"]) for c in calls],
+                         [("compute_kpis", "code_execution_20260120")])
 
 
 if __name__ == "__main__":
