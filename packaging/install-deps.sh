@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools qt6-webengine-dev qt6-webengine-dev-tools
     qt6-webchannel-dev libqscintilla2-qt6-dev libcurl4-openssl-dev nlohmann-json3-dev
     libopencv-dev libgit2-dev libxtst-dev libx11-dev libseccomp-dev libqt6sql6-sqlite
-    libgl-dev libxkbcommon-dev
+    libgl-dev libxkbcommon-dev libxrandr-dev libxext-dev zlib1g-dev
     # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
     # since crun cannot run with the hybrid cgroups these machines have)
     bubblewrap python3 ca-certificates podman runc conmon
@@ -18,6 +18,8 @@ packages=(
     nodejs git
     # tests: a display, screenshots, the git server behind the push tests
     xvfb xauth imagemagick x11-utils curl poppler-utils
+    # computer-use tests and benchmark: layouts, key state, and the reference method's tools
+    x11-xkb-utils x11-xserver-utils xdotool scrot
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere

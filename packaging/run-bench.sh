@@ -7,6 +7,8 @@
 #                                      standalone in the page (offscreen, real Chromium)
 #   packaging/run-bench.sh sandbox     a trivial command every way Tandem can run it
 #   packaging/run-bench.sh ptc         tool calls from a sandboxed script to the host
+#   packaging/run-bench.sh computer    one computer-use step against the reference demo's method
+#                                      (its own Xvfb, no Podman)
 # Each prints every variant it measured; its last line is its headline. For the sandbox's, a
 # private Podman service (with the sandbox image) is started for the container variants and
 # `podman run`, and stopped again by its pid.
@@ -15,8 +17,8 @@ cd "$(dirname "$0")/.."
 
 which=${1:-all}
 case $which in
-    all | jsx | artifact | sandbox | ptc) ;;
-    *) echo "usage: packaging/run-bench.sh [jsx|artifact|sandbox|ptc]" >&2; exit 2 ;;
+    all | jsx | artifact | sandbox | ptc | computer) ;;
+    *) echo "usage: packaging/run-bench.sh [jsx|artifact|sandbox|ptc|computer]" >&2; exit 2 ;;
 esac
 wants() { [[ $which == all || $which == "$1" ]]; }
 
@@ -42,4 +44,7 @@ if wants sandbox; then
 fi
 if wants ptc; then
     build/bench/bench_ptc
+fi
+if wants computer; then
+    build/bench/bench_computer
 fi

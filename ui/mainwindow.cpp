@@ -3,6 +3,7 @@
 #include "ui/agentrunner.h"
 #include "ui/artifactpane.h"
 #include "ui/chatview.h"
+#include "ui/computermonitor.h"
 #include "ui/modelbanner.h"
 
 #include "artifacts/artifactextractor.h"
@@ -85,6 +86,19 @@ void MainWindow::connectRunner()
         if (!notice.isEmpty())
             m_chat->addNotice(notice);
     });
+}
+
+ComputerMonitor *MainWindow::addComputerMonitor()
+{
+    if (m_monitor)
+        return m_monitor;
+
+    m_monitor = new ComputerMonitor;
+    m_monitor->setObjectName(QStringLiteral("computerMonitor"));
+    m_splitter->insertWidget(1, m_monitor);
+    m_splitter->setStretchFactor(1, 2);
+    connect(m_monitor, &ComputerMonitor::stopRequested, this, &MainWindow::stopTask);
+    return m_monitor;
 }
 
 void MainWindow::connectExtractor()

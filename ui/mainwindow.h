@@ -19,6 +19,7 @@ namespace tandem::ui {
 class AgentRunner;
 class ArtifactPane;
 class ChatView;
+class ComputerMonitor;
 
 // Tandem's window: a banner naming the model and the workspace, the chat on the left and the
 // artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
@@ -38,6 +39,11 @@ public:
     ArtifactPane *artifactPane() const { return m_artifacts; }
     AgentRunner *runner() const { return m_runner; }
 
+    // Shows the computer-use monitor beside the chat (created on the first call); its Stop
+    // button stops the running task. Hand monitor->observer() to the computer tool.
+    ComputerMonitor *addComputerMonitor();
+    ComputerMonitor *computerMonitor() const { return m_monitor; }
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
@@ -52,6 +58,7 @@ private:
     ChatView *m_chat = nullptr;
     ArtifactPane *m_artifacts = nullptr;
     QSplitter *m_splitter = nullptr;
+    ComputerMonitor *m_monitor = nullptr;
 };
 
 } // namespace tandem::ui

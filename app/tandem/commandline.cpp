@@ -23,6 +23,10 @@ struct Options
     QCommandLineOption sandbox{QStringLiteral("sandbox"),
                                QStringLiteral("bubblewrap (default) or container."),
                                QStringLiteral("NAME")};
+    QCommandLineOption computer{QStringLiteral("computer-window"),
+                                QStringLiteral("Let the model use this window through the "
+                                               "computer tool."),
+                                QStringLiteral("TITLE")};
     QCommandLineOption codeExecution{QStringLiteral("code-execution"),
                                      QStringLiteral("local (default) or anthropic."),
                                      QStringLiteral("WHERE")};
@@ -95,11 +99,11 @@ QString CommandLine::helpText()
 {
     return QStringLiteral(
         "Usage:\n"
-        "  tandem [--repo PATH] [--model MODEL]\n"
+        "  tandem [--repo PATH] [--model MODEL] [--computer-window TITLE]\n"
         "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
         "      Without --repo it works on a copy of the bundled demo repository.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
-        "             [--sandbox NAME]\n"
+        "             [--sandbox NAME] [--computer-window TITLE]\n"
         "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
         "      workspace of its own on a review branch tandem/<task>, lets the model read,\n"
         "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
@@ -129,6 +133,12 @@ QString CommandLine::helpText()
         "                   API; DOCKER_HOST picks the engine). Both follow your\n"
         "                   $XDG_CONFIG_HOME/tandem/sandbox.json and the repository's\n"
         "                   .tandem/sandbox.json.\n"
+        "  --computer-window TITLE\n"
+        "                   Also give the model the computer tool, confined to the one\n"
+        "                   window on $DISPLAY whose title contains TITLE: it sees\n"
+        "                   screenshots and clicks and types there, nowhere else. Risky\n"
+        "                   keys (typing into a terminal, close, quit, switch) are refused.\n"
+        "                   Ctrl+Shift+Escape anywhere stops it; the window shows each step.\n"
         "  --code-execution WHERE\n"
         "                   Where the model's scripts run, which may call host tools such\n"
         "                   as compute_kpis: local (the default: Tandem's code_execution\n"
@@ -160,7 +170,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     Options options;
     QCommandLineParser parser;
     parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
-                       options.codeExecution, options.help, options.version});
+                       options.computer, options.codeExecution, options.help, options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -175,6 +185,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.model = parser.value(options.model);
     line.pushRemote = parser.value(options.push);
     line.backend = parser.value(options.sandbox);
+    line.computerWindow = parser.value(options.computer);
     line.codeExecution = parser.value(options.codeExecution);
 
     if (!parser.positionalArguments().isEmpty()) {

@@ -19,6 +19,7 @@ struct CommandLine
     QString task;
     QString model;
     QString pushRemote;
+    QString computerWindow; // `tandem run`: the window the computer tool may use
     QString codeExecution; // empty or "local": Tandem's own; "anthropic": the provider's
 
     // `tandem sandbox run`

@@ -1,5 +1,6 @@
 #include "headlessrun.h"
 
+#include "computersetup.h"
 #include "datadirectory.h"
 #include "logfile.h"
 #include "modelsetup.h"
@@ -7,6 +8,7 @@
 
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
+#include "tools/toolregistry.h"
 
 #include <QDir>
 
@@ -114,6 +116,17 @@ int HeadlessRun::exec(const CommandLine &line)
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
+    std::unique_ptr<ComputerSetup> computerUse;
+    if (!line.computerWindow.isEmpty()) {
+        auto opened = ComputerSetup::open(line.computerWindow, audit);
+        if (!opened)
+            return failWith(opened.error());
+        computerUse = std::move(*opened);
+        options.addTools = [&computerUse](tools::ToolRegistry &registry) {
+            computerUse->addTo(registry);
+        };
+    }
+
     agent::ReviewTask task((*model)->client(), audit, options);
     std::printf("== Model: %s%s\n", qPrintable((*model)->label()),
                 (*model)->isDemo() ? " (not a real model: set ANTHROPIC_API_KEY for Claude)" : "");
@@ -123,6 +136,10 @@ int HeadlessRun::exec(const CommandLine &line)
     TranscriptPrinter printer(*task.loop(), stdout);
     QObject::connect(&task, &agent::ReviewTask::stepChanged, &printer, &TranscriptPrinter::step);
     printer.step(QStringLiteral("Workspace %1").arg(task.workspace()));
+    if (computerUse) {
+        printer.step(computerUse->describe());
+        printer.step(computerUse->watchStopKey([&task] { task.cancel(); }));
+    }
 
     auto outcome = [&task] {
         InterruptWatcher watcher(task);

@@ -1,11 +1,14 @@
 #include "windowapp.h"
 
+#include "computersetup.h"
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
 
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
+#include "tools/toolregistry.h"
+#include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
 #include "ui/webenginesetup.h"
 
@@ -60,6 +63,22 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     if (line.codeExecution == QLatin1String("anthropic"))
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.commitWhenDone = false;
+
+    // The monitor pane exists only once the window does; steps before it are not shown.
+    std::unique_ptr<ComputerSetup> computerUse;
+    std::function<void(const computer::ComputerStep &)> showStep;
+    if (!line.computerWindow.isEmpty()) {
+        auto opened = ComputerSetup::open(line.computerWindow, audit);
+        if (!opened)
+            return showFatal(opened.error());
+        computerUse = std::move(*opened);
+        options.addTools = [&computerUse, &showStep](tools::ToolRegistry &registry) {
+            computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
+                if (showStep)
+                    showStep(step);
+            });
+        };
+    }
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
@@ -70,6 +89,15 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
+    if (computerUse) {
+        ui::ComputerMonitor *monitor = window.addComputerMonitor();
+        showStep = monitor->observer();
+        // The key is seen on a thread of its own; the window stops the task on its thread.
+        computerUse->watchStopKey([monitor] {
+            QMetaObject::invokeMethod(monitor, &ui::ComputerMonitor::stopRequested,
+                                      Qt::QueuedConnection);
+        });
+    }
     window.show();
     return app.exec();
 }

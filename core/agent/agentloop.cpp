@@ -129,6 +129,7 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
     llm::ModelRequest request;
     request.system = m_config.systemPrompt;
     request.messages = m_conversation;
+    llm::keepRecentImages(request.messages, m_config.maxImages);
     request.tools = offeredTools();
     request.serverCodeExecution = m_config.serverCodeExecution;
     if (!m_container.id.empty() && !m_container.expired())
@@ -284,7 +285,10 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
         emit toolCallDetails(id, QString::fromStdString(output.details.dump(
                                      -1, ' ', false, json::error_handler_t::replace)));
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
-    return llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
+    auto result = llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
+    result.imageBase64 = std::move(output.imageBase64);
+    result.imageMediaType = std::move(output.imageMediaType);
+    return result;
 }
 
 void AgentLoop::audit(const std::string &kind, json fields)

@@ -20,6 +20,9 @@ struct AgentConfig
 {
     std::string systemPrompt;
     int maxTurns = 40; // model replies per task before the loop gives up
+    // Screenshots sent per request: older ones become a note, which keeps a long computer-use
+    // session within the context and the API's per-request image limits.
+    int maxImages = 3;
     // When set (e.g. "code_execution_20250825"), the model runs code on Anthropic's side with
     // its own code-execution tool instead of Tandem's local one; the tools that allow that
     // caller are offered to its code, and its calls are answered here.

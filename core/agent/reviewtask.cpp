@@ -121,6 +121,8 @@ base::Status ReviewTask::prepare()
     m_tools->add(std::make_unique<reporting::KpiTool>());
     m_tools->add(
         std::make_unique<reporting::ReportTool>(m_workspace->path(), m_sandbox->workspaceInside()));
+    if (m_options.addTools)
+        m_options.addTools(*m_tools);
 
     AgentConfig config = m_options.agent;
     if (config.systemPrompt.empty())

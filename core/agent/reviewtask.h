@@ -10,6 +10,7 @@
 
 #include <QObject>
 
+#include <functional>
 #include <memory>
 
 namespace tandem::ptc {
@@ -38,6 +39,9 @@ struct ReviewTaskOptions
     QString workspacesRoot;
     QString sandboxBackend; // empty: bubblewrap; see sandbox::SandboxFactory
     AgentConfig agent;
+    // Adds tools beyond the built-in ones (the computer tool), after them; they must outlive
+    // the task.
+    std::function<void(tools::ToolRegistry &)> addTools;
 };
 
 struct TestRun

@@ -145,7 +145,17 @@ base::Result<ModelReply> AnthropicClient::send(const ModelRequest &request,
     const std::string keyHeader = "x-api-key: " + m_config.apiKey.toStdString();
     const std::string versionHeader = std::string("anthropic-version: ") + kApiVersion;
 
+    std::string betaHeader;
+    for (const ToolSpec &tool : request.tools) {
+        const bool needed = m_config.nativeToolTypes && !tool.betaFeature.empty()
+                            && betaHeader.find(tool.betaFeature) == std::string::npos;
+        if (needed)
+            betaHeader += (betaHeader.empty() ? "anthropic-beta: " : ",") + tool.betaFeature;
+    }
+
     curl_slist *headers = nullptr;
+    if (!betaHeader.empty())
+        headers = curl_slist_append(headers, betaHeader.c_str());
     headers = curl_slist_append(headers, "content-type: application/json");
     headers = curl_slist_append(headers, "accept: text/event-stream");
     headers = curl_slist_append(headers, keyHeader.c_str());

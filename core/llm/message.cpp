@@ -60,6 +60,16 @@ json ContentBlock::toJson() const
         return raw;
     case Type::ToolResult: {
         json result = {{"type", "tool_result"}, {"tool_use_id", toolUseId}, {"content", text}};
+        if (!imageBase64.empty()) {
+            json content = json::array();
+            if (!text.empty())
+                content.push_back({{"type", "text"}, {"text", text}});
+            content.push_back(
+                {{"type", "image"},
+                 {"source",
+                  {{"type", "base64"}, {"media_type", imageMediaType}, {"data", imageBase64}}}});
+            result["content"] = std::move(content);
+        }
         if (isError)
             result["is_error"] = true;
         return result;
@@ -122,8 +132,11 @@ bool ToolSpec::allowsCode() const
 
 json ToolSpec::toJson(bool useNativeTypes, bool withCallers) const
 {
-    if (useNativeTypes && !nativeType.empty())
-        return {{"type", nativeType}, {"name", name}};
+    if (useNativeTypes && !nativeType.empty()) {
+        json native = {{"type", nativeType}, {"name", name}};
+        native.update(nativeParameters);
+        return native;
+    }
 
     json tool = {{"name", name}, {"description", description}, {"input_schema", inputSchema}};
     // Only where the provider runs the code that may call, and only when it is not the
@@ -131,6 +144,24 @@ json ToolSpec::toJson(bool useNativeTypes, bool withCallers) const
     if (withCallers && !allowedCallers.empty() && !(allowedCallers.size() == 1 && allowsDirect()))
         tool["allowed_callers"] = allowedCallers;
     return tool;
+}
+
+int keepRecentImages(std::vector<Message> &messages, int keep)
+{
+    int seen = 0;
+    int replaced = 0;
+    for (auto message = messages.rbegin(); message != messages.rend(); ++message) {
+        for (auto block = message->content.rbegin(); block != message->content.rend(); ++block) {
+            if (block->imageBase64.empty() || ++seen <= keep)
+                continue;
+            block->imageBase64.clear();
+            block->imageMediaType.clear();
+            block->text += block->text.empty() ? "" : "\n";
+            block->text += "[an older screenshot, no longer shown]";
+            ++replaced;
+        }
+    }
+    return replaced;
 }
 
 } // namespace tandem::llm

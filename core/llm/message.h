@@ -24,6 +24,9 @@ struct ContentBlock
     nlohmann::json caller;
     std::string toolUseId; // ToolResult
     bool isError = false; // ToolResult
+    // ToolResult: a screenshot shown with the text, base64, and its media type ("image/png").
+    std::string imageBase64 = {};
+    std::string imageMediaType = {};
     nlohmann::json raw; // ServerResult: the block exactly as it came
 
     bool isCalledFromCode() const { return type == Type::ToolUse && caller.is_object(); }
@@ -65,6 +68,10 @@ struct ToolSpec
     std::string nativeType;
     // Empty means the default: the model only.
     std::vector<std::string> allowedCallers;
+    // Fields the native type carries besides its name (the computer tool's display size).
+    nlohmann::json nativeParameters = nlohmann::json::object();
+    // The `anthropic-beta` feature the native type needs, if any ("computer-use-2025-01-24").
+    std::string betaFeature = {};
 
     bool allowsDirect() const;
     // A script of any code-execution tool may call it.
@@ -82,6 +89,10 @@ struct Container
 
     bool expired() const;
 };
+
+// Replaces the images of all but the newest `keep` tool results with a short note, so a long
+// computer-use session sends a bounded number of screenshots. Returns how many it replaced.
+int keepRecentImages(std::vector<Message> &messages, int keep);
 
 struct Usage
 {

@@ -18,6 +18,9 @@ struct ToolOutput
     // For the transcript and the user, never for the model: what happened inside the tool
     // (a script's nested tool calls, say).
     nlohmann::json details;
+    // An image the model should see with the text (a screenshot): base64, with its media type.
+    std::string imageBase64 = {};
+    std::string imageMediaType = {};
 
     static ToolOutput ok(std::string text) { return {std::move(text), false, {}}; }
     static ToolOutput error(std::string text) { return {std::move(text), true, {}}; }

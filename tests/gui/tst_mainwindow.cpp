@@ -1,6 +1,7 @@
 #include "ui/agentrunner.h"
 #include "ui/artifactpane.h"
 #include "ui/chatview.h"
+#include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QWebEnginePage>
@@ -99,6 +101,7 @@ private slots:
     void dashboardStreamsAndRenders();
     void editingTheCodeRerendersThePage();
     void stopReturnsToIdleAtOnce();
+    void computerMonitorJoinsTheWindow();
 
 private:
     void openWindow();
@@ -277,6 +280,27 @@ void TestMainWindow::stopReturnsToIdleAtOnce()
     QVERIFY(m_window->runner()->isRunning());
     QTRY_VERIFY_WITH_TIMEOUT(isIdle(), replyTimeoutMs);
     QVERIFY(m_window->chatView()->assistantText().size() > textAtStop.size());
+}
+
+void TestMainWindow::computerMonitorJoinsTheWindow()
+{
+    openWindow();
+    const auto *splitter = m_window->findChild<QSplitter *>(QStringLiteral("mainSplitter"));
+    QVERIFY(splitter);
+    QCOMPARE(splitter->count(), 2);
+    QVERIFY(!m_window->computerMonitor());
+
+    ui::ComputerMonitor *monitor = m_window->addComputerMonitor();
+    QCOMPARE(m_window->addComputerMonitor(), monitor);
+    QCOMPARE(splitter->count(), 3);
+    QCOMPARE(splitter->widget(1), monitor);
+    QTRY_VERIFY(monitor->isVisible());
+
+    // Its Stop button stops the running task.
+    sendTask(QStringLiteral("Build a sales dashboard"));
+    QVERIFY(m_window->runner()->isRunning());
+    QTest::mouseClick(monitor->findChild<QPushButton *>(), Qt::LeftButton);
+    QVERIFY(isIdle());
 }
 
 // The scripted model picks its scenario from a conversation's first message, so each part of

@@ -99,6 +99,8 @@ private slots:
     void sendsApiHeaders();
     void declaresToolsByProvider_data();
     void declaresToolsByProvider();
+    void computerToolNeedsItsBetaHeader();
+    void screenshotsTravelInToolResults();
     void refusedKeyIsAClearError();
     void unreachableServerIsAClearError();
     void cancelStopsTheStream();
@@ -270,6 +272,49 @@ void tst_AnthropicClient::declaresToolsByProvider()
     const json body = client.requestBody(request);
     QCOMPARE(body["tools"].size(), size_t(1));
     QCOMPARE(body["tools"][0], json::parse(expected.toStdString()));
+}
+
+void tst_AnthropicClient::computerToolNeedsItsBetaHeader()
+{
+    ReplayServer server(QList<ReplayServer::Response>{{"200 OK", {textReply("ok")}},
+                                                      {"200 OK", {textReply("ok")}}});
+    auto client = clientFor(server);
+    llm::ModelRequest request = helloRequest();
+    llm::ToolSpec computer{
+        "computer", "Use the screen", {{"type", "object"}}, "computer_20250124", {}};
+    computer.nativeParameters = {{"display_width_px", 1460}, {"display_height_px", 821}};
+    computer.betaFeature = "computer-use-2025-01-24";
+    request.tools.push_back(computer);
+    QVERIFY(client.send(request, nullptr, base::CancelToken()).has_value());
+    QVERIFY(client.send(helloRequest(), nullptr, base::CancelToken()).has_value());
+
+    const QByteArray withTool = server.requestHeads().value(0).toLower();
+    QVERIFY(withTool.contains("\r\nanthropic-beta: computer-use-2025-01-24\r\n"));
+    QVERIFY(!server.requestHeads().value(1).toLower().contains("anthropic-beta"));
+    const json body = json::parse(server.requestBodies().value(0).toStdString());
+    QCOMPARE(body["tools"][0], json::parse(R"({"type":"computer_20250124","name":"computer",)"
+                                           R"("display_width_px":1460,"display_height_px":821})"));
+}
+
+void tst_AnthropicClient::screenshotsTravelInToolResults()
+{
+    std::vector<llm::Message> conversation;
+    for (int i = 0; i < 5; ++i) {
+        auto result = llm::ContentBlock::makeToolResult("t" + std::to_string(i), "", false);
+        result.imageBase64 = "png" + std::to_string(i);
+        result.imageMediaType = "image/png";
+        conversation.push_back({llm::Role::User, {result}});
+    }
+
+    QCOMPARE(llm::keepRecentImages(conversation, 3), 2);
+    const json oldest = conversation[0].content[0].toJson();
+    QCOMPARE(oldest["content"], json("[an older screenshot, no longer shown]"));
+    const json newest = conversation[4].content[0].toJson();
+    QCOMPARE(newest["content"].size(), size_t(1));
+    QCOMPARE(newest["content"][0]["type"], json("image"));
+    QCOMPARE(newest["content"][0]["source"]["media_type"], json("image/png"));
+    QCOMPARE(newest["content"][0]["source"]["data"], json("png4"));
+    QCOMPARE(llm::keepRecentImages(conversation, 3), 0);
 }
 
 void tst_AnthropicClient::refusedKeyIsAClearError()

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "base/error.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+
+namespace tandem::audit {
+class AuditLog;
+}
+namespace tandem::computer {
+class Desktop;
+class StopHotKey;
+struct ComputerStep;
+} // namespace tandem::computer
+namespace tandem::tools {
+class ToolRegistry;
+}
+
+namespace tandem::app {
+
+// `tandem run --computer-window TITLE`: the X11 desktop on $DISPLAY and the window the
+// computer tool is confined to, found by its title.
+class ComputerSetup
+{
+public:
+    static base::Result<std::unique_ptr<ComputerSetup>> open(const QString &windowTitle,
+                                                             audit::AuditLog &audit);
+    ~ComputerSetup();
+
+    // `observer` receives each step (the window's monitor pane); it may be empty.
+    void addTo(tools::ToolRegistry &registry,
+               std::function<void(const computer::ComputerStep &)> observer = {});
+    // Grabs the desktop-wide stop key; returns what to tell the user (how to stop, or why
+    // the key is not available).
+    QString watchStopKey(std::function<void()> onStop);
+    QString describe() const { return m_description; }
+
+private:
+    ComputerSetup(std::unique_ptr<computer::Desktop> desktop, quint64 window,
+                  audit::AuditLog &audit);
+
+    std::unique_ptr<computer::Desktop> m_desktop;
+    std::unique_ptr<computer::StopHotKey> m_stopKey;
+    quint64 m_window = 0;
+    audit::AuditLog &m_audit;
+    QString m_description;
+};
+
+} // namespace tandem::app
