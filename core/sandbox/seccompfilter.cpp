@@ -2,15 +2,18 @@
 
 #include <QString>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <vector>
 
 namespace tandem::sandbox {
 
@@ -135,6 +138,31 @@ int addArgumentRules(scmp_filter_ctx filter)
 
 base::Result<int> SeccompFilter::compile()
 {
+    // The filter never changes: it is built once per process, and each sandbox gets a memory
+    // file with a copy of it (a cold sandbox saves the compile).
+    static std::mutex mutex;
+    static std::vector<char> program;
+    std::lock_guard lock(mutex);
+    if (program.empty()) {
+        auto built = build();
+        if (!built)
+            return std::unexpected(built.error());
+        program = std::move(*built);
+    }
+
+    const int fd = memfd_create("tandem-seccomp", MFD_CLOEXEC);
+    if (fd < 0)
+        return std::unexpected(failure("memfd_create", -errno));
+    if (::write(fd, program.data(), program.size()) != ssize_t(program.size())) {
+        ::close(fd);
+        return std::unexpected(failure("write", -errno));
+    }
+    ::lseek(fd, 0, SEEK_SET);
+    return fd;
+}
+
+base::Result<std::vector<char>> SeccompFilter::build()
+{
     Context filter(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
     if (!filter)
         return std::unexpected(failure("seccomp_init", -ENOMEM));
@@ -152,15 +180,21 @@ base::Result<int> SeccompFilter::compile()
         rc < 0)
         return std::unexpected(failure("fallocate", rc));
 
-    const int fd = memfd_create("tandem-seccomp", MFD_CLOEXEC);
+    const int fd = memfd_create("tandem-seccomp-build", MFD_CLOEXEC);
     if (fd < 0)
         return std::unexpected(failure("memfd_create", -errno));
+    std::vector<char> program;
     if (const int rc = seccomp_export_bpf(filter.get(), fd); rc < 0) {
         ::close(fd);
         return std::unexpected(failure("seccomp_export_bpf", rc));
     }
-    ::lseek(fd, 0, SEEK_SET);
-    return fd;
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    program.resize(size_t(std::max<off_t>(size, 0)));
+    const bool read = size > 0 && ::pread(fd, program.data(), program.size(), 0) == size;
+    ::close(fd);
+    if (!read)
+        return std::unexpected(failure("reading the compiled filter", -EIO));
+    return program;
 }
 
 } // namespace tandem::sandbox

@@ -2,6 +2,8 @@
 
 #include "base/error.h"
 
+#include <vector>
+
 namespace tandem::sandbox {
 
 // The system calls no sandboxed command needs and an escape would: tracing other processes,
@@ -15,6 +17,9 @@ public:
     // A memory file holding the compiled filter, positioned at its start, ready for
     // bwrap's --seccomp. The caller owns the descriptor.
     static base::Result<int> compile();
+
+private:
+    static base::Result<std::vector<char>> build();
 };
 
 } // namespace tandem::sandbox
