@@ -1,3 +1,4 @@
+#include "pagescript.h"
 #include "ui/artifactpane.h"
 #include "ui/previewpage.h"
 #include "ui/webenginesetup.h"
@@ -26,24 +27,6 @@ namespace {
 
 constexpr int renderTimeoutMs = 20000;
 const QString canary = QStringLiteral("sk-ant-TEST-CANARY-7f3a");
-
-struct ScriptResult
-{
-    bool done = false;
-    QVariant value;
-};
-
-QVariant evaluate(QWebEngineView *view, const QString &script)
-{
-    auto result = std::make_shared<ScriptResult>();
-    view->page()->runJavaScript(script, [result](const QVariant &value) {
-        result->value = value;
-        result->done = true;
-    });
-    if (!QTest::qWaitFor([&result] { return result->done; }, 5000))
-        return {};
-    return result->value;
-}
 
 } // namespace
 

@@ -1,3 +1,4 @@
+#include "pagescript.h"
 #include "ui/artifactpane.h"
 #include "ui/previewwatchdog.h"
 #include "ui/webenginesetup.h"
@@ -39,24 +40,6 @@ QString fixture(const QString &name)
     if (!file.open(QIODevice::ReadOnly))
         return {};
     return QString::fromUtf8(file.readAll());
-}
-
-struct ScriptResult
-{
-    bool done = false;
-    QVariant value;
-};
-
-QVariant evaluate(QWebEngineView *view, const QString &script)
-{
-    auto result = std::make_shared<ScriptResult>();
-    view->page()->runJavaScript(script, [result](const QVariant &value) {
-        result->value = value;
-        result->done = true;
-    });
-    if (!QTest::qWaitFor([&result] { return result->done; }, 5000))
-        return {};
-    return result->value;
 }
 
 bool hasColour(const QImage &image, QColor colour)

@@ -1,3 +1,4 @@
+#include "pagescript.h"
 #include "ui/agentrunner.h"
 #include "ui/artifactpane.h"
 #include "ui/chatview.h"
@@ -37,25 +38,6 @@ namespace {
 constexpr int replyTimeoutMs = 60000;
 constexpr int renderTimeoutMs = 60000;
 const QColor accentBlue(59, 130, 246);
-
-struct ScriptResult
-{
-    bool done = false;
-    QVariant value;
-};
-
-// Runs JavaScript in the page and waits for its value; a null QVariant if none came in time.
-QVariant evaluate(QWebEngineView *view, const QString &script)
-{
-    auto result = std::make_shared<ScriptResult>();
-    view->page()->runJavaScript(script, [result](const QVariant &value) {
-        result->value = value;
-        result->done = true;
-    });
-    if (!QTest::qWaitFor([&result] { return result->done; }, 10000))
-        return {};
-    return result->value;
-}
 
 bool closeTo(QColor a, QColor b, int tolerance)
 {
