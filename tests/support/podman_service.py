@@ -182,6 +182,30 @@ def alive(pid):
         return False
 
 
+def store_users(p):
+    """Processes of this store: podman clean-up commands and conmon, started by the service."""
+    users = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                line = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if str(p["root"]) in line and "podman_service" not in line:
+            users.append(int(entry))
+    return users
+
+
+def unmount_store(p):
+    with open("/proc/self/mounts") as mounts:
+        points = [line.split()[1] for line in mounts]
+    ours = [m for m in points if m.startswith((str(p["root"]) + "/", str(p["short"]) + "/"))]
+    for point in sorted(ours, key=len, reverse=True):
+        subprocess.run(["umount", "-l", point], stderr=subprocess.DEVNULL, check=False)
+
+
 def stop(args, quiet=False):
     p = paths(args.dir)
     if not p["pids"].exists():
@@ -203,12 +227,13 @@ def stop(args, quiet=False):
             os.kill(pid, signal.SIGKILL)
     p["pids"].unlink()
     p["env"].unlink(missing_ok=True)
-    # The store's overlay mounts outlive the service: take down ours, deepest first.
-    with open("/proc/self/mounts") as mounts:
-        points = [line.split()[1] for line in mounts]
-    ours = [m for m in points if m.startswith((str(p["root"]) + "/", str(p["short"]) + "/"))]
-    for point in sorted(ours, key=len, reverse=True):
-        subprocess.run(["umount", "-l", point], stderr=subprocess.DEVNULL, check=False)
+    # The store's overlay mounts outlive the service, and the clean-up commands conmon starts
+    # for containers that just ended may mount the store again a moment later: wait for those
+    # (they name our store on their command line), then take down our mounts, deepest first.
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while store_users(p) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    unmount_store(p)
     shutil.rmtree(p["short"], ignore_errors=True)
     if not quiet:
         print(f"podman_service: stopped {len(pids)} service(s)")
