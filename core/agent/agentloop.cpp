@@ -244,12 +244,7 @@ tools::Tool *AgentLoop::toolFor(const llm::ContentBlock &call) const
 {
     if (!call.isCalledFromCode())
         return m_tools.find(call.name);
-    tools::Tool *tool = m_tools.findForCode(call.name);
-    if (!tool)
-        return nullptr;
-    const std::string type = call.caller.value("type", std::string());
-    const std::vector<std::string> allowed = tool->spec().allowedCallers;
-    return std::find(allowed.begin(), allowed.end(), type) != allowed.end() ? tool : nullptr;
+    return m_tools.findForCaller(call.name, call.caller.value("type", std::string()));
 }
 
 llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,

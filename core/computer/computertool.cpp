@@ -318,9 +318,7 @@ ComputerTool::Outcome ComputerTool::click(const QString &action, const json &inp
     if (!status)
         return Outcome::error(status.error());
 
-    Outcome settled = settledScreenshot(cancel);
-    settled.points = outcome.points;
-    return settled;
+    return settledAfter(outcome, cancel);
 }
 
 ComputerTool::Outcome ComputerTool::moveTo(const json &input, const base::CancelToken &cancel)
@@ -332,9 +330,7 @@ ComputerTool::Outcome ComputerTool::moveTo(const json &input, const base::Cancel
     if (auto moved = m_desktop.movePointer(*point); !moved)
         return Outcome::error(moved.error());
 
-    Outcome settled = settledScreenshot(cancel);
-    settled.points = outcome.points;
-    return settled;
+    return settledAfter(outcome, cancel);
 }
 
 ComputerTool::Outcome ComputerTool::buttonOnly(MouseButton button, bool down, const json &input,
@@ -351,9 +347,7 @@ ComputerTool::Outcome ComputerTool::buttonOnly(MouseButton button, bool down, co
     if (!status)
         return Outcome::error(status.error());
 
-    Outcome settled = settledScreenshot(cancel);
-    settled.points = outcome.points;
-    return settled;
+    return settledAfter(outcome, cancel);
 }
 
 ComputerTool::Outcome ComputerTool::drag(const json &input, const base::CancelToken &cancel)
@@ -384,9 +378,7 @@ ComputerTool::Outcome ComputerTool::drag(const json &input, const base::CancelTo
     if (!status)
         return Outcome::error(status.error());
 
-    Outcome settled = settledScreenshot(cancel);
-    settled.points = outcome.points;
-    return settled;
+    return settledAfter(outcome, cancel);
 }
 
 ComputerTool::Outcome ComputerTool::scroll(const json &input, const base::CancelToken &cancel)
@@ -423,9 +415,7 @@ ComputerTool::Outcome ComputerTool::scroll(const json &input, const base::Cancel
     if (!status)
         return Outcome::error(status.error());
 
-    Outcome settled = settledScreenshot(cancel);
-    settled.points = outcome.points;
-    return settled;
+    return settledAfter(outcome, cancel);
 }
 
 ComputerTool::Outcome ComputerTool::pressKeys(const json &input, bool hold,
@@ -537,6 +527,16 @@ ComputerTool::Outcome ComputerTool::screenshot()
     Outcome outcome;
     outcome.image = ScreenshotEncoder::resized(*frame, m_scaling.declaredSize());
     return outcome;
+}
+
+// The screen once it has settled after a pointer action, with the points that action used
+// (for the monitor pane's drawing).
+ComputerTool::Outcome ComputerTool::settledAfter(const Outcome &action,
+                                                 const base::CancelToken &cancel)
+{
+    Outcome settled = settledScreenshot(cancel);
+    settled.points = action.points;
+    return settled;
 }
 
 ComputerTool::Outcome ComputerTool::settledScreenshot(const base::CancelToken &cancel)

@@ -91,6 +91,7 @@ private:
     base::Status withModifiers(const nlohmann::json &input,
                                const std::function<base::Status()> &act);
     Outcome settledScreenshot(const base::CancelToken &cancel);
+    Outcome settledAfter(const Outcome &action, const base::CancelToken &cancel);
     Outcome screenshot();
     tools::ToolOutput finish(const nlohmann::json &input, Outcome outcome,
                              const base::CancelToken &cancel);

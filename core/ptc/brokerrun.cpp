@@ -29,7 +29,7 @@ namespace {
 
 constexpr size_t kChunkBytes = 256 * 1024;
 constexpr size_t kMessageInRecord = 300;
-constexpr size_t kInputInAudit = 2000;
+constexpr size_t kInputInRecord = 2000;
 constexpr int kMaxNesting = 64;
 
 std::string clip(const std::string &text, size_t size)
@@ -284,7 +284,7 @@ bool BrokerRun::handle(const std::string &payload, FrameChannel &channel)
     if (nestingDepth(payload) > kMaxNesting)
         return refuse(channel, nullptr, record, "bad_request",
                       "a request may nest at most " + std::to_string(kMaxNesting) + " levels");
-    const json request = json::parse(payload, nullptr, false);
+    json request = json::parse(payload, nullptr, false);
     if (request.is_discarded())
         return refuse(channel, nullptr, record, "bad_request",
                       "the frame is not JSON (UTF-8, no NaN or Infinity)");
@@ -301,8 +301,10 @@ bool BrokerRun::handle(const std::string &payload, FrameChannel &channel)
         return refuse(channel, id, record, "bad_request",
                       "a request needs an integer id and a tool name");
     record.tool = request["tool"].get<std::string>();
-    record.input = request.value("input", json::object());
-    if (!record.input.is_object())
+    const json input = request.contains("input") ? std::move(request["input"]) : json::object();
+    // Records keep the start of the input only: a flood of large calls must not pile up.
+    record.input = clip(dumped(input), kInputInRecord);
+    if (!input.is_object())
         return refuse(channel, id, record, "bad_request", "input must be a JSON object");
 
     record.sequence = ++m_callCount;
@@ -324,11 +326,11 @@ bool BrokerRun::handle(const std::string &payload, FrameChannel &channel)
                           + " may be called from code; these may: "
                           + (callable.empty() ? std::string("none") : callable));
     }
-    if (auto problem = SchemaCheck::check(record.input, found->second.schema))
+    if (auto problem = SchemaCheck::check(input, found->second.schema))
         return refuse(channel, id, record, "invalid_input", record.tool + ": " + *problem);
 
     std::string result;
-    record = runTool(found->second, std::move(record), result);
+    record = runTool(found->second, input, std::move(record), result);
     record.duration = std::chrono::duration_cast<std::chrono::microseconds>(
         std::chrono::steady_clock::now() - started);
     if (record.outcome == "tool_error")
@@ -344,14 +346,15 @@ bool BrokerRun::handle(const std::string &payload, FrameChannel &channel)
     return sent;
 }
 
-CallRecord BrokerRun::runTool(const Entry &entry, CallRecord record, std::string &result)
+CallRecord BrokerRun::runTool(const Entry &entry, const json &input, CallRecord record,
+                              std::string &result)
 {
     tools::ToolOutput output;
     if (entry.concurrent) {
-        output = entry.tool->run(record.input, m_cancel);
+        output = entry.tool->run(input, m_cancel);
     } else {
         std::lock_guard lock(m_toolMutex);
-        output = entry.tool->run(record.input, m_cancel);
+        output = entry.tool->run(input, m_cancel);
     }
     record.outcome = output.isError ? "tool_error" : "ok";
     record.resultBytes = output.text.size();
@@ -400,7 +403,7 @@ void BrokerRun::keep(CallRecord record)
                  {"sequence", record.sequence},
                  {"tool", record.tool},
                  {"outcome", record.outcome},
-                 {"input", clip(dumped(record.input), kInputInAudit)},
+                 {"input", record.input},
                  {"result_bytes", record.resultBytes},
                  {"duration_us", record.duration.count()}};
     if (record.outcome != "ok")

@@ -46,7 +46,7 @@ struct CallRecord
 {
     int sequence = 0;
     std::string tool;
-    nlohmann::json input;
+    std::string input; // as JSON text, its first 2000 bytes
     // "ok", "tool_error", or why the broker refused: "not_allowed", "invalid_input",
     // "budget_exhausted", "bad_request", "result_too_large".
     std::string outcome;
@@ -107,7 +107,8 @@ private:
     bool handle(const std::string &payload, FrameChannel &channel);
     bool refuse(FrameChannel &channel, const nlohmann::json &id, CallRecord record,
                 const std::string &type, const std::string &message);
-    CallRecord runTool(const Entry &entry, CallRecord record, std::string &result);
+    CallRecord runTool(const Entry &entry, const nlohmann::json &input, CallRecord record,
+                       std::string &result);
     bool sendResult(FrameChannel &channel, const nlohmann::json &id, const std::string &result);
     void keep(CallRecord record);
     void auditLoop();

@@ -169,7 +169,7 @@ json CodeExecutionTool::details(const std::vector<CallRecord> &calls)
 {
     json list = json::array();
     for (const CallRecord &call : calls) {
-        std::string input = call.input.dump(-1, ' ', false, json::error_handler_t::replace);
+        std::string input = call.input;
         if (input.size() > kDetailInput)
             input = input.substr(0, kDetailInput) + "…";
         list.push_back({{"tool", call.tool},

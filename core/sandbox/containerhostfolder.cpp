@@ -98,12 +98,10 @@ QString ContainerHostFolder::leaseInside()
 
 base::Status ContainerHostFolder::writeFilter()
 {
-    auto compiled = SeccompFilter::compile();
-    if (!compiled)
-        return std::unexpected(compiled.error());
-    QFile memory;
-    memory.open(*compiled, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle);
-    const QByteArray program = memory.readAll();
+    auto filter = SeccompFilter::program();
+    if (!filter)
+        return std::unexpected(filter.error());
+    const QByteArray program(filter->data(), qsizetype(filter->size()));
 
     QFile file(QDir(path()).filePath(QString::fromLatin1(kFilterName)));
     if (program.isEmpty() || !file.open(QIODevice::WriteOnly)

@@ -136,24 +136,30 @@ int addArgumentRules(scmp_filter_ctx filter)
 
 } // namespace
 
+base::Result<std::vector<char>> SeccompFilter::program()
+{
+    // The filter never changes: each sandbox gets a copy of the one built first.
+    static std::mutex mutex;
+    static std::vector<char> built;
+    std::lock_guard lock(mutex);
+    if (built.empty()) {
+        auto fresh = build();
+        if (!fresh)
+            return std::unexpected(fresh.error());
+        built = std::move(*fresh);
+    }
+    return built;
+}
+
 base::Result<int> SeccompFilter::compile()
 {
-    // The filter never changes: it is built once per process, and each sandbox gets a memory
-    // file with a copy of it (a cold sandbox saves the compile).
-    static std::mutex mutex;
-    static std::vector<char> program;
-    std::lock_guard lock(mutex);
-    if (program.empty()) {
-        auto built = build();
-        if (!built)
-            return std::unexpected(built.error());
-        program = std::move(*built);
-    }
-
+    auto filter = program();
+    if (!filter)
+        return std::unexpected(filter.error());
     const int fd = memfd_create("tandem-seccomp", MFD_CLOEXEC);
     if (fd < 0)
         return std::unexpected(failure("memfd_create", -errno));
-    if (::write(fd, program.data(), program.size()) != ssize_t(program.size())) {
+    if (::write(fd, filter->data(), filter->size()) != ssize_t(filter->size())) {
         ::close(fd);
         return std::unexpected(failure("write", -errno));
     }

@@ -17,6 +17,9 @@ public:
     // A memory file holding the compiled filter, positioned at its start, ready for
     // bwrap's --seccomp. The caller owns the descriptor.
     static base::Result<int> compile();
+    // The compiled filter itself, built once per process: for a container, whose commands
+    // load it from a file.
+    static base::Result<std::vector<char>> program();
 
 private:
     static base::Result<std::vector<char>> build();

@@ -1,5 +1,7 @@
 #include "tools/toolregistry.h"
 
+#include <algorithm>
+
 namespace tandem::tools {
 
 void ToolRegistry::add(std::unique_ptr<Tool> tool)
@@ -33,6 +35,17 @@ Tool *ToolRegistry::findForCode(const std::string &name) const
 {
     for (const Entry &entry : m_tools) {
         if (entry.spec.name == name && entry.spec.allowsCode())
+            return entry.tool.get();
+    }
+    return nullptr;
+}
+
+Tool *ToolRegistry::findForCaller(const std::string &name, const std::string &caller) const
+{
+    for (const Entry &entry : m_tools) {
+        const std::vector<std::string> &callers = entry.spec.allowedCallers;
+        if (entry.spec.name == name && entry.spec.allowsCode()
+            && std::find(callers.begin(), callers.end(), caller) != callers.end())
             return entry.tool.get();
     }
     return nullptr;

@@ -21,6 +21,9 @@ public:
 
     // For scripts: only tools that allow a code-execution caller.
     Tool *findForCode(const std::string &name) const;
+    // For a call made by code of one exact caller type (e.g. "code_execution_20250825"), as
+    // the provider's own code execution names it.
+    Tool *findForCaller(const std::string &name, const std::string &caller) const;
     std::vector<llm::ToolSpec> codeSpecs() const;
 
 private:
