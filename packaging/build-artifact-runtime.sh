@@ -9,7 +9,8 @@ out="${1:?usage: build-artifact-runtime.sh OUT}"
 npm_dir="$out/npm"
 
 mkdir -p "$npm_dir"
-lock_sum=$(cat "$source_dir/package.json" "$source_dir/package-lock.json" | sha256sum | cut -d' ' -f1)
+lock_sum=$(cat "$source_dir/package.json" "$source_dir/package-lock.json" | sha256sum |
+    cut -d' ' -f1)
 if [ "$(cat "$npm_dir/.installed" 2>/dev/null || true)" != "$lock_sum" ]; then
     echo "artifact runtime: installing the pinned npm packages"
     cp "$source_dir/package.json" "$source_dir/package-lock.json" "$source_dir/.npmrc" "$npm_dir/"

@@ -179,7 +179,8 @@ function connect() {
     if (pending.size === 0) socket.unref();
   });
   socket.on('error', (e) => failAll(new ToolError('channel_closed', e.message)));
-  socket.on('close', () => failAll(new ToolError('channel_closed', 'Tandem closed the tool channel')));
+  socket.on('close', () =>
+    failAll(new ToolError('channel_closed', 'Tandem closed the tool channel')));
   connection = { socket, pending };
   return connection;
 }

@@ -27,7 +27,8 @@ const sharedReact = {
         const shared = /^(react|react-dom|react-dom\/client|react\/jsx-runtime)$/;
         builder.onResolve({ filter: shared }, (args) => ({ path: args.path, namespace: 'shared' }));
         builder.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({
-            contents: `module.exports = globalThis.TandemRuntime.modules[${JSON.stringify(args.path)}];`,
+            contents: 'module.exports = globalThis.TandemRuntime.modules['
+                + `${JSON.stringify(args.path)}];`,
             loader: 'js',
         }));
     },

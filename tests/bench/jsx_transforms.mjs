@@ -47,7 +47,8 @@ function loadTime(source, globalName) {
     const times = [];
     let api = null;
     for (let i = 0; i < loadRuns; ++i) {
-        const context = vm.createContext({ console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder });
+        const context = vm.createContext(
+            { console, setTimeout, clearTimeout, URL, TextEncoder, TextDecoder });
         context.self = context.window = context.globalThis = context;
         const start = performance.now();
         new vm.Script(source).runInContext(context);
@@ -63,7 +64,8 @@ const candidates = [
         source: () => bundleOf(`export { transform } from 'sucrase';`, 'Sucrase'),
         globalName: 'Sucrase',
         transform: (api, code, name) => api.transform(code, {
-            transforms: name.endsWith('.tsx') ? ['jsx', 'typescript', 'imports'] : ['jsx', 'imports'],
+            transforms: name.endsWith('.tsx') ? ['jsx', 'typescript', 'imports']
+                                              : ['jsx', 'imports'],
             jsxRuntime: 'automatic', production: true,
         }).code,
     },
@@ -86,7 +88,8 @@ for (const candidate of candidates) {
     const { ms, api } = loadTime(source, candidate.globalName);
     const row = { name: candidate.name, size: source.length, load: ms, times: {} };
     for (const component of components) {
-        for (let i = 0; i < 5; ++i) candidate.transform(api, component.code, component.name); // warm up
+        // warm up
+        for (let i = 0; i < 5; ++i) candidate.transform(api, component.code, component.name);
         const times = [];
         for (let i = 0; i < transformRuns; ++i) {
             const start = performance.now();
@@ -108,7 +111,8 @@ for (const candidate of candidates) {
     const compileMs = performance.now() - start;
     const row = { name: 'esbuild-wasm', size: wasm.length, load: compileMs, times: {} };
     for (const component of components) {
-        const options = { loader: component.name.endsWith('.tsx') ? 'tsx' : 'jsx', format: 'cjs', jsx: 'automatic' };
+        const loader = component.name.endsWith('.tsx') ? 'tsx' : 'jsx';
+        const options = { loader, format: 'cjs', jsx: 'automatic' };
         await esbuild.transform(component.code, options);
         const times = [];
         for (let i = 0; i < transformRuns; ++i) {
@@ -124,14 +128,20 @@ for (const candidate of candidates) {
 
 const pad = (text, width) => String(text).padEnd(width);
 const number = (value) => value.toFixed(2).padStart(9);
-console.log(`JSX transforms: medians in ms (load ${loadRuns} runs, transform ${transformRuns} runs, node ${process.version})`);
+console.log(`JSX transforms: medians in ms (load ${loadRuns} runs, `
+    + `transform ${transformRuns} runs, node ${process.version})`);
 console.log(pad('component', 26) + rows.map((row) => row.name.padStart(18)).join(''));
-console.log(pad('load (parse + start)', 26) + rows.map((row) => number(row.load).padStart(18)).join(''));
-console.log(pad('bundle size (KB)', 26) + rows.map((row) => (row.size / 1024).toFixed(0).padStart(18)).join(''));
+const column = (value) => value.padStart(18);
+console.log(pad('load (parse + start)', 26) + rows.map((row) => column(number(row.load))).join(''));
+console.log(pad('bundle size (KB)', 26)
+    + rows.map((row) => column((row.size / 1024).toFixed(0))).join(''));
 for (const component of components)
-    console.log(pad(component.name, 26) + rows.map((row) => number(row.times[component.name]).padStart(18)).join(''));
+    console.log(pad(component.name, 26)
+        + rows.map((row) => column(number(row.times[component.name]))).join(''));
 const sucrase = rows.find((row) => row.name === 'sucrase');
 const babel = rows.find((row) => row.name === 'babel-standalone');
 const first = components[0].name;
-console.log(`jsx: sucrase ${sucrase.load.toFixed(1)} ms load + ${sucrase.times[first].toFixed(2)} ms per component, ` +
-    `${((babel.load + babel.times[first]) / (sucrase.load + sucrase.times[first])).toFixed(1)}x faster than babel-standalone to a first render`);
+const speedup = (babel.load + babel.times[first]) / (sucrase.load + sucrase.times[first]);
+console.log(`jsx: sucrase ${sucrase.load.toFixed(1)} ms load + `
+    + `${sucrase.times[first].toFixed(2)} ms per component, `
+    + `${speedup.toFixed(1)}x faster than babel-standalone to a first render`);

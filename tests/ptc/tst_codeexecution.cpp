@@ -426,7 +426,8 @@ print("A", raw(struct.pack(">I", 9) + b"not json!"))
 print("B", raw(struct.pack(">I", 50_000_000) + b"x" * 100))
 print("C", raw(b"\x00\x00"))
 print("D", tandem_tools.get_issue(id=1)["id"])
-deep = b'{"id": 5, "tool": "get_issue", "input": {"id": 1, "x": ' + b"[" * 100000 + b"]" * 100000 + b"}}"
+deep = (b'{"id": 5, "tool": "get_issue", "input": {"id": 1, "x": '
+        + b"[" * 100000 + b"]" * 100000 + b"}}")
 print("E", raw(struct.pack(">I", len(deep)) + deep))
 import threading
 results = []

@@ -13,7 +13,8 @@ function highlighted(code, language) {
 const renderer = new marked.Renderer();
 renderer.code = ({ text, lang }) => {
     const language = (lang || '').split(/\s/)[0];
-    return `<pre><code class="hljs language-${language}">${highlighted(text, language)}</code></pre>`;
+    const code = highlighted(text, language);
+    return `<pre><code class="hljs language-${language}">${code}</code></pre>`;
 };
 
 const style = document.createElement('style');

@@ -36,7 +36,8 @@ function editDistance(a, b) {
         row[0] = i;
         for (let j = 1; j <= b.length; ++j) {
             const above = row[j];
-            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+            const substitution = diagonal + (a[i - 1] === b[j - 1] ? 0 : 1);
+            row[j] = Math.min(row[j] + 1, row[j - 1] + 1, substitution);
             diagonal = above;
         }
     }
@@ -138,9 +139,11 @@ function compile(source, language) {
 }
 
 function evaluate(code, names) {
-    const probe = names.map((name) => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`);
+    const probe = names.map(
+        (name) => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`);
     const wrapped =
-        `(function (require, module, exports) {${code}\n;module.declared = {${probe.join(', ')}};\n})` +
+        `(function (require, module, exports) {${code}\n` +
+        `;module.declared = {${probe.join(', ')}};\n})` +
         `\n//# sourceURL=${sourceUrl}`;
     const module = { exports: {}, declared: {} };
     const require = (name) => {
@@ -150,14 +153,16 @@ function evaluate(code, names) {
     try {
         (0, eval)(wrapped)(require, module, module.exports);
     } catch (error) {
-        showRuntimeError(error instanceof SyntaxError ? 'Syntax error' : 'Error while loading', error);
+        const title = error instanceof SyntaxError ? 'Syntax error' : 'Error while loading';
+        showRuntimeError(title, error);
         return null;
     }
     return module;
 }
 
 function isComponent(value) {
-    return typeof value === 'function' || (value !== null && typeof value === 'object' && '$$typeof' in value);
+    return typeof value === 'function'
+        || (value !== null && typeof value === 'object' && '$$typeof' in value);
 }
 
 // The default export, else the one exported component, else App, else the last component the
@@ -165,7 +170,8 @@ function isComponent(value) {
 function componentOf(module, names) {
     const exported = module.exports;
     if (isComponent(exported.default)) return exported.default;
-    const named = Object.keys(exported).filter((key) => /^[A-Z]/.test(key) && isComponent(exported[key]));
+    const named = Object.keys(exported).filter(
+        (key) => /^[A-Z]/.test(key) && isComponent(exported[key]));
     if (named.length === 1) return exported[named[0]];
     if (named.includes('App')) return exported.App;
     const declared = names.filter((name) => isComponent(module.declared[name]));
@@ -232,7 +238,8 @@ function run() {
     const { createRoot } = runtime.modules['react-dom/client'];
     const { flushSync } = runtime.modules['react-dom'];
     root = createRoot(document.getElementById('root'));
-    flushSync(() => root.render(React.createElement(makeBoundary(React), null, React.createElement(Component))));
+    const tree = React.createElement(makeBoundary(React), null, React.createElement(Component));
+    flushSync(() => root.render(tree));
     reveal();
 }
 
@@ -247,8 +254,10 @@ runtime.rerun = (source) => {
 };
 
 window.addEventListener('error', (event) => {
-    if (event.error && positionIn(event.error.stack).line > 0) showRuntimeError('Error', event.error);
+    if (event.error && positionIn(event.error.stack).line > 0)
+        showRuntimeError('Error', event.error);
 });
-window.addEventListener('unhandledrejection', (event) => showRuntimeError('Unhandled rejection', event.reason));
+window.addEventListener('unhandledrejection',
+    (event) => showRuntimeError('Unhandled rejection', event.reason));
 
 run();
