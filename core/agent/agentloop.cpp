@@ -87,10 +87,14 @@ base::Result<AgentOutcome> AgentLoop::runWith(const QString &userMessage,
     // After a failed reply the conversation still ends with the user's turn: add to it, so
     // that roles keep alternating as the API requires.
     auto text = llm::ContentBlock::makeText(userMessage.toStdString());
-    if (!m_conversation.empty() && m_conversation.back().role == llm::Role::User)
-        m_conversation.back().content.push_back(std::move(text));
-    else
-        m_conversation.push_back({llm::Role::User, {std::move(text)}});
+    if (!m_conversation.empty() && m_conversation.back().role == llm::Role::User) {
+        llm::Message merged = std::move(m_conversation.back());
+        m_conversation.pop_back();
+        merged.content.push_back(std::move(text));
+        completeMessage(std::move(merged));
+    } else {
+        completeMessage({llm::Role::User, {std::move(text)}});
+    }
     audit("user_message", {{"text", userMessage.toStdString()}});
 
     AgentOutcome outcome;
@@ -104,7 +108,7 @@ base::Result<AgentOutcome> AgentLoop::runWith(const QString &userMessage,
         ++outcome.turns;
         if (!reply->container.id.empty())
             m_container = reply->container;
-        m_conversation.push_back(reply->message);
+        completeMessage(reply->message);
         outcome.finalText = QString::fromStdString(reply->message.text());
 
         if (reply->message.toolUses().empty() || endsTurn(reply->stopReason)) {
@@ -112,7 +116,7 @@ base::Result<AgentOutcome> AgentLoop::runWith(const QString &userMessage,
             return outcome;
         }
 
-        m_conversation.push_back(runToolCalls(reply->message, cancel));
+        completeMessage(runToolCalls(reply->message, cancel));
         if (cancel.isCancelled()) {
             outcome.stop = AgentOutcome::Stop::Cancelled;
             return outcome;
@@ -284,6 +288,34 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
     result.imageBase64 = std::move(output.imageBase64);
     result.imageMediaType = std::move(output.imageMediaType);
     return result;
+}
+
+void AgentLoop::setConversation(std::vector<llm::Message> conversation)
+{
+    m_conversation = std::move(conversation);
+    m_container = {};
+    if (m_conversation.empty() || m_conversation.back().role != llm::Role::Assistant)
+        return;
+
+    const auto unanswered = m_conversation.back().toolUses();
+    if (unanswered.empty())
+        return;
+    llm::Message results{llm::Role::User, {}};
+    for (const llm::ContentBlock *call : unanswered) {
+        results.content.push_back(llm::ContentBlock::makeToolResult(
+            call->id,
+            "Result lost: Tandem stopped while this tool was running; it may or may not have "
+            "taken effect.",
+            true));
+    }
+    m_conversation.push_back(std::move(results));
+}
+
+void AgentLoop::completeMessage(llm::Message message)
+{
+    m_conversation.push_back(std::move(message));
+    const int index = static_cast<int>(m_conversation.size()) - 1;
+    emit messageCompleted(index, m_conversation.back());
 }
 
 void AgentLoop::audit(const std::string &kind, json fields)

@@ -59,6 +59,11 @@ public:
 
     const std::vector<llm::Message> &conversation() const { return m_conversation; }
 
+    // Continues an earlier conversation (a resumed session) instead of the current one; call
+    // it while no run is live. Tool calls left unanswered at its end, whose results were lost
+    // when Tandem stopped, are answered as such so that the model can go on.
+    void setConversation(std::vector<llm::Message> conversation);
+
 signals:
     void replyStarted();
     void textDelta(const QString &text);
@@ -68,6 +73,11 @@ signals:
     void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
+    // A message joined the conversation at `index`, complete: the user's (again, with the same
+    // index, when a follow-up is added to a user message whose reply failed), a reply, or the
+    // tool results. A receiver connected with Qt::DirectConnection runs on the loop's thread
+    // before the loop goes on, so it can make the message durable before the next turn.
+    void messageCompleted(int index, const tandem::llm::Message &message);
 
 private:
     base::Result<AgentOutcome> runWith(const QString &userMessage, const base::CancelToken &cancel);
@@ -77,6 +87,7 @@ private:
     tools::Tool *toolFor(const llm::ContentBlock &call) const;
     std::vector<llm::ToolSpec> offeredTools() const;
     void audit(const std::string &kind, nlohmann::json fields);
+    void completeMessage(llm::Message message);
 
     llm::ModelClient &m_model;
     tools::ToolRegistry &m_tools;
