@@ -154,6 +154,20 @@ void ChatView::addNotice(const QString &text)
     addEntry(notice);
 }
 
+void ChatView::clearTranscript()
+{
+    endAssistantText();
+    m_toolCards.clear();
+    // Everything but the trailing stretch, the empty hint included.
+    while (m_entries->count() > 1) {
+        QLayoutItem *item = m_entries->takeAt(0);
+        delete item->widget();
+        delete item;
+    }
+    m_emptyHint = nullptr;
+    m_followBottom = true;
+}
+
 void ChatView::setRunning(bool running)
 {
     m_running = running;

@@ -35,6 +35,9 @@ public:
     void finishToolCall(const QString &id, const QString &output, bool isError);
     void addError(const QString &message);
     void addNotice(const QString &text);
+    // Empties the transcript, for another session's history to be replayed into it with the
+    // calls above (see TranscriptReplay).
+    void clearTranscript();
 
     // Puts `text` in the prompt after what the user has written there, for them to finish and
     // send: an artifact's edited version, for example.

@@ -1,4 +1,5 @@
 #include "commandline.h"
+#include "sessioncommand.h"
 
 #include <QCommandLineParser>
 
@@ -99,9 +100,10 @@ QString CommandLine::helpText()
 {
     return QStringLiteral(
         "Usage:\n"
-        "  tandem [--repo PATH] [--model MODEL] [--computer-window TITLE]\n"
+        "  tandem [--repo PATH] [--model MODEL] [--computer-window TITLE] [--task TEXT]\n"
         "      Open the Tandem window: a chat with a coding model beside a live artifact view.\n"
-        "      Without --repo it works on a copy of the bundled demo repository.\n"
+        "      Without --repo it works on a copy of the bundled demo repository. It reopens\n"
+        "      the session it had open last; --task sends TEXT in it at once.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
         "             [--sandbox NAME] [--computer-window TITLE]\n"
         "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
@@ -115,6 +117,11 @@ QString CommandLine::helpText()
         "      your sandbox.json and the workspace's .tandem/sandbox.json. The workspace\n"
         "      (default: the current folder) is the only writable host folder. Exits with\n"
         "      the command's status; --json prints the whole result instead.\n"
+        "  tandem session list [--search TEXT]\n"
+        "      The saved sessions of the window, newest first: ID, last change, size, title.\n"
+        "  tandem session export ID [--format md|json] [--output FILE]\n"
+        "      One session as Markdown (the default) or JSON (its messages in the Messages\n"
+        "      API's form), on stdout or into FILE.\n"
         "\n"
         "Options:\n"
         "  --repo PATH      A local git checkout (any folder inside it; your working tree is\n"
@@ -147,8 +154,9 @@ QString CommandLine::helpText()
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
-        "Files: workspaces, the audit log (audit.jsonl) and the log of `tandem run`\n"
-        "(tandem.log) live in $XDG_DATA_HOME/tandem (default ~/.local/share/tandem).\n");
+        "Files: workspaces, the audit log (audit.jsonl), the saved sessions\n"
+        "(sessions.sqlite) and the log of `tandem run` (tandem.log) live in\n"
+        "$XDG_DATA_HOME/tandem (default ~/.local/share/tandem).\n");
 }
 
 CommandLine CommandLine::parse(const QStringList &arguments)
@@ -160,6 +168,11 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.mode = Mode::SandboxRun;
         rest.remove(1, 2);
         parseSandboxRun(rest, line);
+        return line;
+    }
+    if (rest.size() > 1 && rest.at(1) == QLatin1String("session")) {
+        rest.removeAt(1);
+        SessionCommand::parse(rest, line);
         return line;
     }
     if (rest.size() > 1 && rest.at(1) == QLatin1String("run")) {
@@ -200,8 +213,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.error = QStringLiteral("tandem run needs --repo PATH (a git checkout or a URL).");
     } else if (line.mode == Mode::Run && line.task.isEmpty()) {
         line.error = QStringLiteral("tandem run needs --task TEXT (what to do).");
-    } else if (line.mode == Mode::Window && (!line.task.isEmpty() || !line.pushRemote.isEmpty())) {
-        line.error = QStringLiteral("--task and --push belong to `tandem run`: see tandem --help.");
+    } else if (line.mode == Mode::Window && !line.pushRemote.isEmpty()) {
+        line.error = QStringLiteral("--push belongs to `tandem run`: see tandem --help.");
     }
     return line;
 }

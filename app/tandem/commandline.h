@@ -9,10 +9,11 @@ namespace tandem::app {
 
 // What the user asked for on the command line. `tandem` opens the window; `tandem run` works
 // headless; `tandem sandbox run` runs one command in the sandbox the agent would use;
-// `tandem --help` and `--version` answer and exit.
+// `tandem session` lists and exports saved sessions; `tandem --help` and `--version` answer
+// and exit.
 struct CommandLine
 {
-    enum class Mode { Window, Run, SandboxRun, Help, Version };
+    enum class Mode { Window, Run, SandboxRun, SessionList, SessionExport, Help, Version };
 
     Mode mode = Mode::Window;
     QString repo;
@@ -30,6 +31,12 @@ struct CommandLine
     int timeoutSeconds = 0;
     bool json = false;
     QStringList command;
+
+    // `tandem session list` and `tandem session export`
+    qint64 sessionId = 0;
+    QString format; // md or json
+    QString outputFile; // empty: stdout
+    QString search;
 
     QString error; // set when the arguments cannot be used; says what to do
 

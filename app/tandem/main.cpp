@@ -1,6 +1,7 @@
 #include "commandline.h"
 #include "headlessrun.h"
 #include "sandboxcommand.h"
+#include "sessioncommand.h"
 #include "windowapp.h"
 
 #include "sandbox/cgroupset.h"
@@ -81,6 +82,12 @@ int main(int argc, char *argv[])
         QCoreApplication app(argc, argv);
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
         return tandem::app::SandboxCommand::exec(line);
+    }
+    case CommandLine::Mode::SessionList:
+    case CommandLine::Mode::SessionExport: {
+        QCoreApplication app(argc, argv);
+        QCoreApplication::setApplicationName(QStringLiteral("tandem"));
+        return tandem::app::SessionCommand::exec(line);
     }
     case CommandLine::Mode::Window:
         break;

@@ -4,6 +4,7 @@
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
+#include "sessionwiring.h"
 
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
@@ -88,6 +89,9 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.demoModel = (*model)->isDemo();
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
+    // Made before the window and so gone after it: the window's end waits for a running
+    // task, which may still be saving.
+    SessionWiring sessions({{}, info.workspace, info.modelLabel});
     ui::MainWindow window(*session.loop(), info);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
@@ -98,7 +102,9 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
                                       Qt::QueuedConnection);
         });
     }
+    sessions.attach(window, *session.loop());
     window.show();
+    sessions.start(line.task);
     return app.exec();
 }
 

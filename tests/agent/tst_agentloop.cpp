@@ -160,6 +160,8 @@ private slots:
     void expiredContainerGetsAnErrorAndIsDropped();
     void providerCodeCannotCallDirectOnlyTools();
     void binaryToolOutputKeepsTheSessionGoing();
+    void announcesEachCompletedMessage();
+    void resumedConversationAnswersLostToolCalls();
 };
 
 void tst_AgentLoop::answersEachToolCall_data()
@@ -395,6 +397,55 @@ void tst_AgentLoop::binaryToolOutputKeepsTheSessionGoing()
     QCOMPARE(outcome->finalText, QStringLiteral("It is binary."));
     const json second = json::parse(h.server.requestBodies().value(1).toStdString());
     QCOMPARE(second["messages"][2]["content"][0]["content"], json("bad \ufffd\ufffd end"));
+}
+
+void tst_AgentLoop::announcesEachCompletedMessage()
+{
+    Harness h({respond(toolCall("toolu_1", "list_open_files", "")), respond(text("Done."))});
+    agent::AgentLoop loop(h.client, h.registry, &h.log, {});
+    std::vector<std::pair<int, llm::Role>> announced;
+    // Direct, as the session recorder connects: each arrives before the loop goes on.
+    connect(
+        &loop, &agent::AgentLoop::messageCompleted, this,
+        [&](int index, const llm::Message &message) {
+            announced.emplace_back(index, message.role);
+            QCOMPARE(loop.conversation().size(), std::size_t(index + 1));
+            QCOMPARE(h.server.requestBodies().size(), qsizetype((index + 1) / 2));
+        },
+        Qt::DirectConnection);
+
+    QVERIFY(loop.run(QStringLiteral("Which files are open?")).has_value());
+    const std::vector<std::pair<int, llm::Role>> expected{{0, llm::Role::User},
+                                                          {1, llm::Role::Assistant},
+                                                          {2, llm::Role::User},
+                                                          {3, llm::Role::Assistant}};
+    QVERIFY(announced == expected);
+}
+
+// A session saved while a tool ran: its result was lost with Tandem. The model is told so,
+// and the follow-up joins that answer as one user message, announced at its index.
+void tst_AgentLoop::resumedConversationAnswersLostToolCalls()
+{
+    Harness h({respond(text("Carrying on."))});
+    agent::AgentLoop loop(h.client, h.registry, &h.log, {});
+    loop.setConversation(
+        {{llm::Role::User, {llm::ContentBlock::makeText("List the files")}},
+         {llm::Role::Assistant,
+          {llm::ContentBlock::makeToolUse("toolu_9", "list_open_files", json::object())}}});
+    QSignalSpy announced(&loop, &agent::AgentLoop::messageCompleted);
+
+    auto outcome = loop.run(QStringLiteral("Go on"));
+    QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
+    QVERIFY(h.tool->calls.empty());
+
+    const json sent = json::parse(h.server.requestBodies().value(0).toStdString())["messages"];
+    QCOMPARE(sent.size(), std::size_t(3));
+    QCOMPARE(sent[2]["content"][0]["tool_use_id"], json("toolu_9"));
+    QCOMPARE(sent[2]["content"][0]["is_error"], json(true));
+    QCOMPARE(sent[2]["content"][1]["text"], json("Go on"));
+    QCOMPARE(announced.size(), 2);
+    QCOMPARE(announced.at(0).at(0).toInt(), 2);
+    QCOMPARE(announced.at(1).at(0).toInt(), 3);
 }
 
 QTEST_GUILESS_MAIN(tst_AgentLoop)
