@@ -1,5 +1,6 @@
 #include "demorepository.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -55,9 +56,14 @@ base::Result<QString> DemoRepository::ensure(const QString &dataDirectory)
     if (QFileInfo::exists(path + QStringLiteral("/.git")))
         return path;
 
-    if (!QDir().mkpath(path))
-        return base::fail("demo_repository", QStringLiteral("Cannot create %1.").arg(path));
-    if (auto copied = copyFiles(path); !copied)
+    // Made beside its place and moved there once committed, so that a Tandem killed halfway
+    // leaves no repository without its commit behind (one from before is made again).
+    const QString partial =
+        path + QStringLiteral(".partial-%1").arg(QCoreApplication::applicationPid());
+    QDir(partial).removeRecursively();
+    if (!QDir().mkpath(partial))
+        return base::fail("demo_repository", QStringLiteral("Cannot create %1.").arg(partial));
+    if (auto copied = copyFiles(partial); !copied)
         return std::unexpected(copied.error());
 
     // The demo's first commit is Tandem's, so it works before the user set up git.
@@ -71,9 +77,14 @@ base::Result<QString> DemoRepository::ensure(const QString &dataDirectory)
           identity
               + QStringList{QStringLiteral("commit"), QStringLiteral("-q"), QStringLiteral("-m"),
                             QStringLiteral("Invoicing library with tests")}}) {
-        if (auto done = git(path, step); !done)
+        if (auto done = git(partial, step); !done)
             return std::unexpected(done.error());
     }
+
+    QDir(path).removeRecursively();
+    if (!QDir().rename(partial, path) && !QFileInfo::exists(path + QStringLiteral("/.git")))
+        return base::fail("demo_repository", QStringLiteral("Cannot create %1.").arg(path));
+    QDir(partial).removeRecursively();
     return path;
 }
 
