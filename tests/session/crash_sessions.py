@@ -35,7 +35,7 @@ TURNS = 40
 
 PARAGRAPH = ("Reading the project one file at a time, and noting what each part does: the "
              "line items, the discounts, the tax and the plain-text report. Amounts stay "
-             "decimal and are rounded half-up to the cent. ") * 6
+             "decimal and are rounded half-up to the cent. ") * 3
 
 
 def scenario():
@@ -55,7 +55,8 @@ def start_server(root):
     server = subprocess.Popen([MODEL_SERVER, "--scenario", path, "--port", "0",
                                "--split-seed", str(SEED), "--max-chunk", "24",
                                "--record", record],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+                              stdout=subprocess.PIPE, text=True,
+                              stderr=open(os.path.join(root, "model-server.stderr"), "w"))
     line = server.stdout.readline().strip()
     match = re.match(r"^listening on (http://\S+)$", line)
     if not match:
@@ -110,6 +111,14 @@ def stable_prefix(messages):
     return messages
 
 
+def recovered_turns(previous, saved):
+    """Messages saved since the last kill: new rows, and the user's text when the window
+    added it to the trailing user message of the round before."""
+    merged = (previous and previous[-1]["role"] == "user" and len(saved) >= len(previous)
+              and saved[len(previous) - 1] != previous[-1])
+    return len(saved) - len(previous) + (1 if merged else 0)
+
+
 def kill_round(env, record, rng, log):
     """Starts the window, kills it at a random instant; returns the requests it made."""
     before = len(requests(record))
@@ -125,7 +134,7 @@ def kill_round(env, record, rng, log):
                 window.kill()
                 sys.exit("the window sent no request to the model")
             time.sleep(0.01)
-        time.sleep(rng.uniform(0.0, 1.5))
+        time.sleep(rng.uniform(0.0, 2.0))
     alive = window.poll() is None
     window.send_signal(signal.SIGKILL)
     window.wait(timeout=10)
@@ -160,7 +169,7 @@ def main():
             kept = stable_prefix(previous)
             assert saved[:len(kept)] == kept, "a message saved earlier changed or vanished"
 
-            figures["turns_recovered"] += len(saved) - len(kept)
+            figures["turns_recovered"] += recovered_turns(previous, saved)
             if not made:
                 figures["kills_before_first_request"] += 1
                 previous = saved
