@@ -29,6 +29,8 @@ public:
     void start(const QString &task);
     void stop();
     bool isRunning() const { return m_live; }
+    // A run's thread is still at work, stopped or not: the loop is not free yet.
+    bool isBusy() const { return m_thread != nullptr; }
 
 signals:
     void runningChanged(bool running);

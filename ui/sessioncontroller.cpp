@@ -196,9 +196,13 @@ void SessionController::refreshList()
 
 bool SessionController::refuseWhileRunning()
 {
-    if (!m_window.runner()->isRunning())
+    const AgentRunner *runner = m_window.runner();
+    if (!runner->isRunning() && !runner->isBusy())
         return false;
-    m_window.chatView()->addNotice(tr("Stop the running task before switching sessions."));
+    m_window.chatView()->addNotice(runner->isRunning()
+                                       ? tr("Stop the running task before switching sessions.")
+                                       : tr("The stopped task is still winding down; try again "
+                                            "in a moment."));
     return true;
 }
 

@@ -6,6 +6,23 @@ namespace tandem::ui {
 
 using Type = llm::ContentBlock::Type;
 
+namespace {
+
+// The provider's own tool answered in the same reply: its card gets the result.
+void finishServerCall(ChatView &chat, const llm::ContentBlock &block)
+{
+    if (!block.raw.is_object())
+        return;
+    const std::string id = block.raw.value("tool_use_id", std::string());
+    const nlohmann::json content = block.raw.value("content", nlohmann::json());
+    chat.finishToolCall(QString::fromStdString(id),
+                        QString::fromStdString(
+                            content.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)),
+                        false);
+}
+
+} // namespace
+
 void TranscriptReplay::replay(ChatView &chat, const std::vector<llm::Message> &conversation)
 {
     chat.clearTranscript();
@@ -47,8 +64,10 @@ void TranscriptReplay::replayAssistant(ChatView &chat, const llm::Message &messa
                              QString::fromStdString(block.input.dump(
                                  2, ' ', false, nlohmann::json::error_handler_t::replace)));
             break;
-        case Type::ToolResult:
         case Type::ServerResult:
+            finishServerCall(chat, block);
+            break;
+        case Type::ToolResult:
             break;
         }
     }

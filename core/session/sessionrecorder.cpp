@@ -31,7 +31,7 @@ void SessionRecorder::follow(agent::AgentLoop &loop)
 void SessionRecorder::setSession(std::optional<qint64> sessionId)
 {
     QMutexLocker lock(&m_mutex);
-    if (!m_pending.empty() && !flush())
+    if (!m_pending.empty() && m_session && !m_store.saveMessages(*m_session, m_pending).has_value())
         qCWarning(lcSession, "%zu unsaved messages dropped on switching sessions",
                   m_pending.size());
     m_pending.clear();
@@ -46,42 +46,50 @@ std::optional<qint64> SessionRecorder::session() const
 
 void SessionRecorder::record(int index, const llm::Message &message)
 {
-    QMutexLocker lock(&m_mutex);
-    m_pending[index] = message;
+    Outcome outcome;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_pending[index] = message;
+        outcome = save(message);
+    }
+    // Signalled without the lock, so that a receiver on this thread may ask session().
+    if (outcome.created)
+        emit sessionCreated(*outcome.created);
+    for (const QString &problem : std::as_const(outcome.problems))
+        emit saveFailed(problem);
+    for (int saved : std::as_const(outcome.saved))
+        emit messageSaved(outcome.sessionId, saved);
+}
 
+// Called with the mutex held: creates the session if there is none yet, then saves.
+SessionRecorder::Outcome SessionRecorder::save(const llm::Message &message)
+{
+    Outcome outcome;
     if (!m_session) {
         SessionStore::NewSession details = m_details;
         details.title = titleFor(message);
         auto created = m_store.createSession(details);
         if (!created) {
-            emit saveFailed(created.error().message);
-            return;
+            outcome.problems.append(created.error().message);
+            return outcome;
         }
         m_session = *created;
+        outcome.created = *created;
         // Reopened on the next start, even when this one ends by a kill.
         if (auto remembered = m_store.setCurrentSession(*created); !remembered)
-            emit saveFailed(remembered.error().message);
-        emit sessionCreated(*created);
+            outcome.problems.append(remembered.error().message);
     }
-    flush();
-}
 
-// Called with the mutex held.
-bool SessionRecorder::flush()
-{
-    if (!m_session)
-        return false;
-
-    const qint64 sessionId = *m_session;
-    if (auto saved = m_store.saveMessages(sessionId, m_pending); !saved) {
+    outcome.sessionId = *m_session;
+    if (auto saved = m_store.saveMessages(*m_session, m_pending); !saved) {
         qCWarning(lcSession, "saving failed: %s", qPrintable(saved.error().code));
-        emit saveFailed(saved.error().message);
-        return false;
+        outcome.problems.append(saved.error().message);
+        return outcome;
     }
     for (const auto &entry : m_pending)
-        emit messageSaved(sessionId, entry.first);
+        outcome.saved.append(entry.first);
     m_pending.clear();
-    return true;
+    return outcome;
 }
 
 QString SessionRecorder::titleFor(const llm::Message &message)

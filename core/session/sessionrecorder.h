@@ -2,8 +2,10 @@
 
 #include "session/sessionstore.h"
 
+#include <QList>
 #include <QMutex>
 #include <QObject>
+#include <QStringList>
 
 #include <map>
 #include <optional>
@@ -48,7 +50,15 @@ signals:
     void saveFailed(const QString &message);
 
 private:
-    bool flush();
+    struct Outcome
+    {
+        std::optional<qint64> created;
+        qint64 sessionId = 0;
+        QList<int> saved;
+        QStringList problems;
+    };
+
+    Outcome save(const llm::Message &message);
 
     SessionStore &m_store;
     SessionStore::NewSession m_details;

@@ -4,6 +4,8 @@
 #include "ui/promptedit.h"
 #include "ui/sessioncontroller.h"
 #include "ui/sessionpanel.h"
+#include "ui/toolcard.h"
+#include "ui/transcriptreplay.h"
 #include "ui/webenginesetup.h"
 
 #include "session/sessionstore.h"
@@ -15,6 +17,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QDockWidget>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -69,6 +72,7 @@ private slots:
     void searchFiltersTheList();
     void newSessionAndOpenAgain();
     void exportsBothFormats();
+    void replayShowsToolCallsWithTheirResults();
 
 private:
     void openWindow();
@@ -263,6 +267,41 @@ void TestSessionWindow::exportsBothFormats()
     const auto document = nlohmann::json::parse(js.readAll().toStdString(), nullptr, false);
     QVERIFY(document.is_object());
     QCOMPARE(document["messages"].size(), std::size_t(4));
+}
+
+// Each call gets its card with the saved result; one whose result was lost shows it stopped.
+void TestSessionWindow::replayShowsToolCallsWithTheirResults()
+{
+    using llm::ContentBlock;
+    ui::ChatView chat;
+    ContentBlock code = ContentBlock::makeToolUse("srvtoolu_1", "code_execution", {});
+    code.type = ContentBlock::Type::ServerToolUse;
+    ContentBlock codeResult;
+    codeResult.type = ContentBlock::Type::ServerResult;
+    codeResult.raw = {{"type", "code_execution_tool_result"},
+                      {"tool_use_id", "srvtoolu_1"},
+                      {"content", {{"stdout", "42"}}}};
+    const std::vector<llm::Message> conversation{
+        {llm::Role::User, {ContentBlock::makeText("Run the tests")}},
+        {llm::Role::Assistant,
+         {ContentBlock::makeText("Running them."),
+          ContentBlock::makeToolUse("toolu_1", "bash", {{"command", "make test"}}),
+          ContentBlock::makeToolUse("toolu_2", "bash", {{"command", "make lint"}})}},
+        {llm::Role::User, {ContentBlock::makeToolResult("toolu_1", "1 failed", true)}},
+        {llm::Role::Assistant, {code, codeResult}}};
+
+    ui::TranscriptReplay::replay(chat, conversation);
+
+    QCOMPARE(userMessages(&chat), QStringList{"Run the tests"});
+    QCOMPARE(chat.assistantText(), QStringLiteral("Running them."));
+    QHash<QString, ui::ToolCard::State> states;
+    const auto cards = chat.findChildren<ui::ToolCard *>();
+    for (const ui::ToolCard *card : cards)
+        states.insert(card->id(), card->state());
+    QCOMPARE(states.size(), 3);
+    QCOMPARE(states.value(QStringLiteral("toolu_1")), ui::ToolCard::State::Failed);
+    QCOMPARE(states.value(QStringLiteral("toolu_2")), ui::ToolCard::State::Stopped);
+    QCOMPARE(states.value(QStringLiteral("srvtoolu_1")), ui::ToolCard::State::Done);
 }
 
 int main(int argc, char *argv[])

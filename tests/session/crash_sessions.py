@@ -80,7 +80,8 @@ def requests(record):
     if not os.path.exists(record):
         return []
     with open(record) as f:
-        return [json.loads(line)["messages"] for line in f if line.strip()]
+        # A line still being written has no newline yet.
+        return [json.loads(line)["messages"] for line in f if line.endswith("\n")]
 
 
 def store(root):
@@ -138,6 +139,7 @@ def kill_round(env, record, rng, log):
     alive = window.poll() is None
     window.send_signal(signal.SIGKILL)
     window.wait(timeout=10)
+    time.sleep(0.05)  # for the server to finish recording a request that just came in
     return requests(record)[before:], alive
 
 
@@ -189,6 +191,9 @@ def main():
 
         assert figures["kills"] >= min(10, ROUNDS), f"only {figures['kills']} kills in the budget"
         check_export(env, session, previous)
+    except BaseException:
+        print(f"seed {SEED}; the window's and the model server's output are kept in {root}")
+        raise
     finally:
         server.kill()
         server.wait()
