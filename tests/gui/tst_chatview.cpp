@@ -1,9 +1,16 @@
+#include "ui/approvalcard.h"
 #include "ui/chatview.h"
+#include "ui/codeblockview.h"
+#include "ui/codehighlighter.h"
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/toolcard.h"
 
+#include <QClipboard>
 #include <QFontInfo>
+#include <QGuiApplication>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -11,8 +18,12 @@
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
+#include <QToolButton>
 
+using tandem::ui::ApprovalCard;
 using tandem::ui::ChatView;
+using tandem::ui::CodeBlockView;
+using tandem::ui::CodeHighlighter;
 using tandem::ui::PromptEdit;
 using tandem::ui::StreamingMarkdownLabel;
 using tandem::ui::ToolCard;
@@ -38,10 +49,15 @@ private slots:
     void toolCardStatusFitsThePane_data();
     void toolCardStatusFitsThePane();
     void followsTheBottomUnlessScrolledUp();
+    void codeBlocksAreHighlightedAndCopied();
+    void streamingRendersOnlyTheLastPiece();
+    void streamingKeepsAScrolledUpReaderInPlace();
+    void approvalCardAnswers_data();
+    void approvalCardAnswers();
 
 private:
-    static QString shownText(const QLabel *label);
-    static QStringList shownCode(const QLabel *label);
+    static QString shownText(const StreamingMarkdownLabel *reply);
+    static QStringList shownCode(const StreamingMarkdownLabel *reply);
     static QLabel *statusLabel(const ToolCard *card);
     PromptEdit *prompt() const { return m_chat->findChild<PromptEdit *>(); }
     QPushButton *button(const char *name) const
@@ -66,25 +82,34 @@ void TestChatView::cleanup()
     m_chat = nullptr;
 }
 
-// What the label's own document holds once it has laid out its text: what the user sees.
-QString TestChatView::shownText(const QLabel *label)
+// What the labels' own documents hold once they have laid out their text: what the user sees,
+// one line between pieces.
+QString TestChatView::shownText(const StreamingMarkdownLabel *reply)
 {
-    const auto *document = label->findChild<QTextDocument *>();
-    return document ? document->toPlainText() : QString();
+    QStringList pieces;
+    for (const QLabel *label : reply->textLabels()) {
+        const auto *document = label->findChild<QTextDocument *>();
+        if (document)
+            pieces.append(document->toPlainText());
+    }
+    return pieces.join(u'\n');
 }
 
 // The runs of text set in a fixed-pitch font, one entry per run.
-QStringList TestChatView::shownCode(const QLabel *label)
+QStringList TestChatView::shownCode(const StreamingMarkdownLabel *reply)
 {
     QStringList runs;
-    const auto *document = label->findChild<QTextDocument *>();
-    if (!document)
-        return runs;
-    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
-        for (auto it = block.begin(); !it.atEnd(); ++it) {
-            const QTextCharFormat format = it.fragment().charFormat();
-            if (format.fontFixedPitch() || QFontInfo(format.font()).fixedPitch())
-                runs.append(it.fragment().text());
+    for (const QLabel *label : reply->textLabels()) {
+        const auto *document = label->findChild<QTextDocument *>();
+        if (!document)
+            continue;
+        const bool fixedLabel = QFontInfo(label->font()).fixedPitch();
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            for (auto it = block.begin(); !it.atEnd(); ++it) {
+                const QTextCharFormat format = it.fragment().charFormat();
+                if (fixedLabel || format.fontFixedPitch() || QFontInfo(format.font()).fixedPitch())
+                    runs.append(it.fragment().text());
+            }
         }
     }
     return runs;
@@ -140,7 +165,7 @@ void TestChatView::markdownRendersAfterAPause()
     auto *label = m_chat->findChild<StreamingMarkdownLabel *>();
     QVERIFY(label);
     QCOMPARE(label->markdown(), QStringLiteral("Some **bold** text"));
-    QVERIFY(label->text().isEmpty());
+    QVERIFY(shownText(label).isEmpty());
 
     QTRY_COMPARE(shownText(label), QStringLiteral("Some bold text"));
 }
@@ -372,6 +397,149 @@ void TestChatView::followsTheBottomUnlessScrolledUp()
 
     m_chat->addUserMessage(QStringLiteral("a new task follows the bottom again"));
     QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+void TestChatView::codeBlocksAreHighlightedAndCopied()
+{
+    m_chat->appendAssistantText(QStringLiteral("Run this:\n\n```python\ndef area(r):\n"
+                                               "    return 3.14 * r * r  # circle\n```\n\nDone."));
+    m_chat->endAssistantText();
+
+    auto *reply = m_chat->findChild<StreamingMarkdownLabel *>();
+    const auto blocks = reply->findChildren<CodeBlockView *>();
+    QCOMPARE(blocks.size(), 1);
+    QCOMPARE(blocks.first()->language(), QStringLiteral("python"));
+    QTRY_COMPARE(
+        shownText(reply),
+        QStringLiteral("Run this:\ndef area(r):\n    return 3.14 * r * r  # circle\nDone."));
+
+    // Keywords, numbers and comments each get a colour of their own.
+    const QString html = CodeHighlighter::toHtml(blocks.first()->code(), QStringLiteral("py"));
+    QVERIFY(html.contains(QStringLiteral(">def</span>")));
+    QVERIFY(html.contains(QStringLiteral(">3.14</span>")));
+    QVERIFY(html.contains(QStringLiteral(">#&nbsp;circle</span>"))
+            || html.contains(QStringLiteral("># circle</span>")));
+
+    QGuiApplication::clipboard()->clear();
+    auto *copy = blocks.first()->findChild<QToolButton *>(QStringLiteral("copyCodeButton"));
+    QVERIFY(copy);
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             QStringLiteral("def area(r):\n    return 3.14 * r * r  # circle"));
+}
+
+void TestChatView::streamingRendersOnlyTheLastPiece()
+{
+    m_chat->appendAssistantText(QStringLiteral("First part.\n\n```cpp\nint x = 1;\n```\n\nTail"));
+    auto *reply = m_chat->findChild<StreamingMarkdownLabel *>();
+    QTRY_COMPARE(reply->textLabels().size(), 3);
+    const QList<QLabel *> before = reply->textLabels();
+    const QString firstHtml = before.at(0)->text();
+
+    for (int i = 0; i < 5; ++i) {
+        m_chat->appendAssistantText(QStringLiteral(" grows"));
+        QTRY_VERIFY(shownText(reply).endsWith(QStringLiteral("Tail")
+                                              + QStringLiteral(" grows").repeated(i + 1)));
+    }
+
+    // The same widgets, the first untouched; only the tail took the new text.
+    const QList<QLabel *> after = reply->textLabels();
+    QCOMPARE(after, before);
+    QCOMPARE(after.at(0)->text(), firstHtml);
+}
+
+void TestChatView::streamingKeepsAScrolledUpReaderInPlace()
+{
+    m_chat->resize(500, 400);
+    QScrollBar *bar = m_chat->findChild<QScrollArea *>()->verticalScrollBar();
+    for (int i = 0; i < 20; ++i)
+        m_chat->appendAssistantText(QStringLiteral("Paragraph %1 of a long reply, long enough to "
+                                                   "wrap in a narrow pane.\n\n")
+                                        .arg(i));
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The reader scrolls up to read while the reply goes on, code blocks and all.
+    const int readingAt = bar->maximum() / 3;
+    bar->setValue(readingAt);
+    int largestJump = 0;
+    int previousMaximum = bar->maximum();
+    for (int i = 0; i < 40; ++i) {
+        m_chat->appendAssistantText(i % 10 == 0   ? QStringLiteral("```cpp\nint y = %1;\n").arg(i)
+                                    : i % 10 == 5 ? QStringLiteral("```\n\n")
+                                                  : QStringLiteral("More words %1. ").arg(i));
+        QTest::qWait(20);
+        largestJump = std::max(largestJump, std::abs(bar->value() - readingAt));
+    }
+    m_chat->endAssistantText();
+    QTest::qWait(100);
+    QVERIFY(bar->maximum() > previousMaximum);
+    QCOMPARE(largestJump, 0);
+    QCOMPARE(bar->value(), readingAt);
+
+    // Back at the bottom, it follows the reply again.
+    bar->setValue(bar->maximum());
+    previousMaximum = bar->maximum();
+    m_chat->appendAssistantText(QStringLiteral("\n\nA last paragraph.\n\nAnd one more."));
+    m_chat->endAssistantText();
+    QTRY_VERIFY(bar->maximum() > previousMaximum);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+void TestChatView::approvalCardAnswers_data()
+{
+    QTest::addColumn<QString>("button");
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<int>("choice");
+    QTest::addColumn<QString>("shown");
+
+    using Choice = tandem::approval::ApprovalAnswer::Choice;
+    QTest::newRow("once") << "approvalAllowOnce"
+                          << "" << int(Choice::AllowOnce) << "Allowed once.";
+    QTest::newRow("session") << "approvalAllowSession"
+                             << "" << int(Choice::AllowForSession) << "Allowed for this session.";
+    QTest::newRow("deny") << "approvalDeny"
+                          << "" << int(Choice::Deny) << "Denied.";
+    QTest::newRow("deny with reason")
+        << "approvalDeny"
+        << "not on main" << int(Choice::Deny) << "Denied: not on main";
+}
+
+void TestChatView::approvalCardAnswers()
+{
+    QFETCH(QString, button);
+    QFETCH(QString, reason);
+    QFETCH(int, choice);
+    QFETCH(QString, shown);
+
+    tandem::approval::ApprovalRequest request{
+        QStringLiteral("c1"),
+        QStringLiteral("bash"),
+        QStringLiteral("git push origin main"),
+        QStringLiteral("The command contains \u201cgit push\u201d."),
+        QStringLiteral("command:git push"),
+        QStringLiteral("bash commands matching git push")};
+    ApprovalCard *card = m_chat->addApprovalCard(request);
+    QSignalSpy answered(card, &ApprovalCard::answered);
+    QTest::keyClicks(card->findChild<QLineEdit *>(QStringLiteral("approvalReasonEdit")), reason);
+    QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
+
+    QCOMPARE(answered.size(), 1);
+    const auto answer = answered.at(0).at(0).value<tandem::approval::ApprovalAnswer>();
+    QCOMPARE(int(answer.choice), choice);
+    QCOMPARE(answer.reason,
+             choice == int(tandem::approval::ApprovalAnswer::Choice::Deny) ? reason : QString());
+    QVERIFY(!card->isOpen());
+    const QString outcomeName = button == QLatin1String("approvalDeny")
+                                    ? QStringLiteral("approvalDenied")
+                                    : QStringLiteral("approvalAllowed");
+    const auto *outcome = card->findChild<QLabel *>(outcomeName);
+    QVERIFY(outcome);
+    QCOMPARE(outcome->text(), shown);
+
+    // A second click changes nothing.
+    QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
+    QCOMPARE(answered.size(), 1);
 }
 
 QTEST_MAIN(TestChatView)
