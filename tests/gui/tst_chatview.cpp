@@ -1,14 +1,21 @@
+#include "ui/approvalbridge.h"
 #include "ui/approvalcard.h"
 #include "ui/chatview.h"
 #include "ui/codeblockview.h"
 #include "ui/codehighlighter.h"
+#include "ui/editdiff.h"
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/toolcard.h"
 
+#include <QBuffer>
 #include <QClipboard>
+#include <QDialog>
+#include <QElapsedTimer>
 #include <QFontInfo>
 #include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -18,7 +25,10 @@
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
+#include <QThread>
 #include <QToolButton>
+
+#include <atomic>
 
 using tandem::ui::ApprovalCard;
 using tandem::ui::ChatView;
@@ -52,6 +62,11 @@ private slots:
     void codeBlocksAreHighlightedAndCopied();
     void streamingRendersOnlyTheLastPiece();
     void streamingKeepsAScrolledUpReaderInPlace();
+    void editsShowAsDiffs_data();
+    void editsShowAsDiffs();
+    void screenshotsShowAsThumbnails();
+    void bridgeCarriesTheAnswerAcrossThreads();
+    void stopWithdrawsAWaitingCard();
     void approvalCardAnswers_data();
     void approvalCardAnswers();
 
@@ -486,6 +501,144 @@ void TestChatView::streamingKeepsAScrolledUpReaderInPlace()
     QTRY_COMPARE(bar->value(), bar->maximum());
 }
 
+void TestChatView::editsShowAsDiffs_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QStringList>("removed");
+    QTest::addColumn<QStringList>("added");
+
+    QTest::newRow("replace one of three lines")
+        << R"({"command":"str_replace","path":"a.py","old_str":"x = 1\ny = 2\nz = 3\n",
+               "new_str":"x = 1\ny = 20\nz = 3\n"})"
+        << QStringList{QStringLiteral("y = 2")} << QStringList{QStringLiteral("y = 20")};
+    QTest::newRow("create") << R"({"command":"create","path":"b.txt","file_text":"one\ntwo\n"})"
+                            << QStringList()
+                            << QStringList{QStringLiteral("one"), QStringLiteral("two")};
+    QTest::newRow("insert") << R"({"command":"insert","path":"c.txt","insert_line":3,
+                                  "new_str":"added"})"
+                            << QStringList() << QStringList{QStringLiteral("added")};
+}
+
+void TestChatView::editsShowAsDiffs()
+{
+    QFETCH(QString, input);
+    QFETCH(QStringList, removed);
+    QFETCH(QStringList, added);
+
+    const auto diff =
+        tandem::ui::EditDiff::fromEditorInput(QJsonDocument::fromJson(input.toUtf8()).object());
+    QVERIFY(diff);
+    QStringList shownRemoved;
+    QStringList shownAdded;
+    for (const auto &line : diff->lines()) {
+        if (line.kind == tandem::ui::EditDiff::Kind::Removed)
+            shownRemoved.append(line.text);
+        if (line.kind == tandem::ui::EditDiff::Kind::Added)
+            shownAdded.append(line.text);
+    }
+    QCOMPARE(shownRemoved, removed);
+    QCOMPARE(shownAdded, added);
+
+    m_chat->addToolCall(QStringLiteral("e1"), QStringLiteral("str_replace_based_edit_tool"), input);
+    const auto *shown = m_chat->findChild<QLabel *>(QStringLiteral("toolCardDiff"));
+    QVERIFY(shown);
+    for (const QString &line : added)
+        QVERIFY(shown->text().contains(QStringLiteral("+") + line.toHtmlEscaped()));
+
+    // Viewing a file changes nothing: its input shows as it is.
+    QVERIFY(!tandem::ui::EditDiff::fromEditorInput(
+        QJsonDocument::fromJson(R"({"command":"view","path":"a.py"})").object()));
+}
+
+void TestChatView::screenshotsShowAsThumbnails()
+{
+    QImage screen(800, 500, QImage::Format_RGB32);
+    screen.fill(QColor(30, 120, 200));
+    QByteArray png;
+    QBuffer buffer(&png);
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    QVERIFY(screen.save(&buffer, "PNG"));
+
+    m_chat->addToolCall(QStringLiteral("s1"), QStringLiteral("computer"),
+                        QStringLiteral(R"({"action":"screenshot"})"));
+    m_chat->showToolCallImage(QStringLiteral("s1"), png.toBase64());
+    m_chat->finishToolCall(QStringLiteral("s1"), QStringLiteral("ok"), false);
+
+    auto *card = m_chat->findChild<ToolCard *>();
+    QVERIFY(card->hasScreenshot());
+    card->setExpanded(true);
+    auto *thumbnail = card->findChild<QToolButton *>(QStringLiteral("toolCardScreenshot"));
+    QVERIFY(thumbnail);
+    QVERIFY(thumbnail->iconSize().width() <= 240 && thumbnail->iconSize().height() <= 160);
+
+    QTest::mouseClick(thumbnail, Qt::LeftButton);
+    auto *dialog = m_chat->window()->findChild<QDialog *>(QStringLiteral("screenshotDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    const auto pictures = dialog->findChildren<QLabel *>();
+    QVERIFY(std::any_of(pictures.begin(), pictures.end(), [](const QLabel *label) {
+        return label->pixmap().size() == QSize(800, 500);
+    }));
+    dialog->close();
+}
+
+namespace {
+
+tandem::approval::ApprovalRequest pushRequest()
+{
+    return {QStringLiteral("c1"),
+            QStringLiteral("bash"),
+            QStringLiteral("git push origin main"),
+            QStringLiteral("The command contains \u201cgit push\u201d."),
+            QStringLiteral("command:git push"),
+            QStringLiteral("bash commands matching git push")};
+}
+
+} // namespace
+
+// The agent's thread blocks in ask() while the card waits on this one.
+void TestChatView::bridgeCarriesTheAnswerAcrossThreads()
+{
+    tandem::ui::ApprovalBridge bridge(m_chat);
+    tandem::base::CancelToken cancel;
+    std::atomic<int> choice{-1};
+    QThread *agent =
+        QThread::create([&] { choice = int(bridge.ask(pushRequest(), cancel).choice); });
+    agent->start();
+
+    QTRY_VERIFY(m_chat->findChild<ApprovalCard *>());
+    QCOMPARE(choice.load(), -1);
+    auto *card = m_chat->findChild<ApprovalCard *>();
+    QTest::mouseClick(card->findChild<QPushButton *>(QStringLiteral("approvalAllowSession")),
+                      Qt::LeftButton);
+    QVERIFY(agent->wait(5000));
+    delete agent;
+    QCOMPARE(choice.load(), int(tandem::approval::ApprovalAnswer::Choice::AllowForSession));
+}
+
+void TestChatView::stopWithdrawsAWaitingCard()
+{
+    tandem::ui::ApprovalBridge bridge(m_chat);
+    tandem::base::CancelToken cancel;
+    std::atomic<int> choice{-1};
+    QThread *agent =
+        QThread::create([&] { choice = int(bridge.ask(pushRequest(), cancel).choice); });
+    agent->start();
+    QTRY_VERIFY(m_chat->findChild<ApprovalCard *>());
+
+    QElapsedTimer stopping;
+    stopping.start();
+    cancel.cancel();
+    QVERIFY(agent->wait(5000));
+    QVERIFY2(stopping.elapsed() < 500, qPrintable(QString::number(stopping.elapsed())));
+    delete agent;
+    QCOMPARE(choice.load(), int(tandem::approval::ApprovalAnswer::Choice::Cancelled));
+
+    auto *card = m_chat->findChild<ApprovalCard *>();
+    QTRY_VERIFY(!card->isOpen());
+    QVERIFY(card->findChild<QLabel *>(QStringLiteral("approvalWithdrawn")));
+}
+
 void TestChatView::approvalCardAnswers_data()
 {
     QTest::addColumn<QString>("button");
@@ -512,14 +665,7 @@ void TestChatView::approvalCardAnswers()
     QFETCH(int, choice);
     QFETCH(QString, shown);
 
-    tandem::approval::ApprovalRequest request{
-        QStringLiteral("c1"),
-        QStringLiteral("bash"),
-        QStringLiteral("git push origin main"),
-        QStringLiteral("The command contains \u201cgit push\u201d."),
-        QStringLiteral("command:git push"),
-        QStringLiteral("bash commands matching git push")};
-    ApprovalCard *card = m_chat->addApprovalCard(request);
+    ApprovalCard *card = m_chat->addApprovalCard(pushRequest());
     QSignalSpy answered(card, &ApprovalCard::answered);
     QTest::keyClicks(card->findChild<QLineEdit *>(QStringLiteral("approvalReasonEdit")), reason);
     QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
