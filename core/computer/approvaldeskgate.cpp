@@ -8,10 +8,13 @@ ApprovalDeskGate::ApprovalDeskGate(approval::ApprovalDesk &desk)
     : m_desk(desk)
 {}
 
-bool ApprovalDeskGate::approve(const QString &action, const QString &reason,
-                               const base::CancelToken &cancel)
+base::Status ApprovalDeskGate::approve(const QString &action, const QString &reason,
+                                       const base::CancelToken &cancel)
 {
-    return m_desk.decide(approval::ApprovalPolicy::computerAction(action, reason), cancel, nullptr);
+    QString refusal;
+    if (m_desk.decide(approval::ApprovalPolicy::computerAction(action, reason), cancel, &refusal))
+        return {};
+    return base::fail(QStringLiteral("not_approved"), refusal);
 }
 
 } // namespace tandem::computer

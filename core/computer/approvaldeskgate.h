@@ -16,8 +16,8 @@ class ApprovalDeskGate : public ApprovalGate
 public:
     explicit ApprovalDeskGate(approval::ApprovalDesk &desk);
 
-    bool approve(const QString &action, const QString &reason,
-                 const base::CancelToken &cancel) override;
+    base::Status approve(const QString &action, const QString &reason,
+                         const base::CancelToken &cancel) override;
 
 private:
     approval::ApprovalDesk &m_desk;
