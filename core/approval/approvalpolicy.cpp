@@ -8,9 +8,15 @@ using nlohmann::json;
 
 namespace {
 
-// A short form of a tool's input for the card's headline; the card shows the rest.
+// A short form of a tool's input for the card: an editor command with its path reads better
+// than the JSON, whose whole text the tool card above it shows anyway.
 QString inputSummary(const json &input)
 {
+    const json command = input.value("command", json());
+    const json path = input.value("path", json());
+    if (command.is_string() && path.is_string())
+        return QString::fromStdString(command.get<std::string>() + ' ' + path.get<std::string>());
+
     QString text =
         QString::fromStdString(input.dump(-1, ' ', false, json::error_handler_t::replace));
     constexpr qsizetype limit = 200;

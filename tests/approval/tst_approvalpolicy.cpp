@@ -68,7 +68,7 @@ void tst_ApprovalPolicy::everyToolWhenAsked()
     const auto request = policy.review(QStringLiteral("c1"), editor, view);
     QVERIFY(request);
     QCOMPARE(request->scopeKey, QStringLiteral("tool:") + editor);
-    QVERIFY(request->summary.contains(QStringLiteral("README.md")));
+    QCOMPARE(request->summary, QStringLiteral("view README.md"));
 
     // A harmless command asks as a tool call; a risky one names its pattern.
     const auto harmless =
