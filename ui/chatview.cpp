@@ -173,6 +173,10 @@ ApprovalCard *ChatView::addApprovalCard(const approval::ApprovalRequest &request
     endAssistantText();
 
     auto *card = new ApprovalCard(request);
+    if (const QPointer<ToolCard> call = m_toolCards.value(request.callId)) {
+        call->setAwaitingApproval(true);
+        connect(card, &ApprovalCard::answered, call, [call] { call->setAwaitingApproval(false); });
+    }
     // The question needs an answer before anything else happens: bring it into view.
     m_followBottom = true;
     addEntry(card);

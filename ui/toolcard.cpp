@@ -160,6 +160,12 @@ void ToolCard::setNestedCalls(const QString &detailsJson)
     m_body->layout()->addWidget(makeCodeBox(lines.join(u'\n'), m_body));
 }
 
+void ToolCard::setAwaitingApproval(bool awaiting)
+{
+    m_awaitingApproval = awaiting;
+    updateLook();
+}
+
 void ToolCard::markStopped()
 {
     if (m_state != State::Running)
@@ -243,6 +249,8 @@ QWidget *ToolCard::makeHeader(const QString &inputJson)
         m_status->setText(statusText(state));
         widest = std::max(widest, m_status->sizeHint().width());
     }
+    m_status->setText(awaitingText());
+    widest = std::max(widest, m_status->sizeHint().width());
     m_status->setMinimumWidth(widest);
 
     row->addWidget(m_toggle);
@@ -341,9 +349,15 @@ void ToolCard::showScreenshot()
     dialog->show();
 }
 
+QString ToolCard::awaitingText()
+{
+    return tr("awaiting approval");
+}
+
 void ToolCard::updateLook()
 {
-    m_status->setText(statusText(m_state));
+    const bool awaiting = m_awaitingApproval && m_state == State::Running;
+    m_status->setText(awaiting ? awaitingText() : statusText(m_state));
     m_status->setToolTip(m_state == State::Stopped
                              ? tr("The run ended before this call returned its result.")
                              : QString());

@@ -38,6 +38,8 @@ public:
     void setScreenshot(const QImage &image);
     bool hasScreenshot() const { return !m_screenshot.isNull(); }
     void showScreenshot();
+    // A running call that waits for the user's approval says so instead of "running".
+    void setAwaitingApproval(bool awaiting);
     void markStopped(); // the run ended; a card that has its result keeps it
     State state() const { return m_state; }
     bool hasResult() const { return m_state == State::Done || m_state == State::Failed; }
@@ -51,6 +53,7 @@ protected:
 
 private:
     static QString statusText(State state);
+    static QString awaitingText();
     QWidget *makeHeader(const QString &inputJson);
     QWidget *makeBody(const QString &inputJson);
     QWidget *makeInputView(const QString &inputJson);
@@ -68,6 +71,7 @@ private:
     QPlainTextEdit *m_output = nullptr;
     int m_nestedCount = 0;
     QImage m_screenshot;
+    bool m_awaitingApproval = false;
 };
 
 } // namespace tandem::ui

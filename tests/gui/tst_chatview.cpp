@@ -665,7 +665,11 @@ void TestChatView::approvalCardAnswers()
     QFETCH(int, choice);
     QFETCH(QString, shown);
 
+    m_chat->addToolCall(QStringLiteral("c1"), QStringLiteral("bash"),
+                        QStringLiteral(R"({"command":"git push origin main"})"));
     ApprovalCard *card = m_chat->addApprovalCard(pushRequest());
+    QLabel *status = statusLabel(m_chat->findChild<ToolCard *>());
+    QCOMPARE(status->text(), QStringLiteral("awaiting approval"));
     QSignalSpy answered(card, &ApprovalCard::answered);
     QTest::keyClicks(card->findChild<QLineEdit *>(QStringLiteral("approvalReasonEdit")), reason);
     QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
@@ -676,6 +680,7 @@ void TestChatView::approvalCardAnswers()
     QCOMPARE(answer.reason,
              choice == int(tandem::approval::ApprovalAnswer::Choice::Deny) ? reason : QString());
     QVERIFY(!card->isOpen());
+    QCOMPARE(status->text(), QStringLiteral("running\u2026"));
     const QString outcomeName = button == QLatin1String("approvalDeny")
                                     ? QStringLiteral("approvalDenied")
                                     : QStringLiteral("approvalAllowed");
