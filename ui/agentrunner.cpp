@@ -86,6 +86,11 @@ void AgentRunner::relayLoopSignals()
                 if (m_relaying)
                     emit toolCallDetails(id, detailsJson);
             });
+    connect(&m_loop, &AgentLoop::toolCallImage, this,
+            [this](const QString &id, const QByteArray &base64, const QString &mediaType) {
+                if (m_relaying)
+                    emit toolCallImage(id, base64, mediaType);
+            });
     connect(&m_loop, &AgentLoop::toolCallFinished, this,
             [this](const QString &id, const QString &output, bool isError) {
                 if (m_relaying)

@@ -38,6 +38,7 @@ signals:
     void textDelta(const QString &text);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
     void toolCallDetails(const QString &id, const QString &detailsJson);
+    void toolCallImage(const QString &id, const QByteArray &base64, const QString &mediaType);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
     void runFailed(const QString &message);

@@ -1,10 +1,13 @@
 #include "ui/chatview.h"
 
+#include "ui/approvalcard.h"
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/toolcard.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
+#include <QImage>
 #include <QLabel>
 #include <QPushButton>
 #include <QScrollArea>
@@ -128,6 +131,17 @@ void ChatView::showToolCallDetails(const QString &id, const QString &detailsJson
         card->setNestedCalls(detailsJson);
 }
 
+void ChatView::showToolCallImage(const QString &id, const QByteArray &base64)
+{
+    const QPointer<ToolCard> card = m_toolCards.value(id);
+    if (!card)
+        return;
+
+    QImage image;
+    if (image.loadFromData(QByteArray::fromBase64(base64)))
+        card->setScreenshot(image);
+}
+
 void ChatView::finishToolCall(const QString &id, const QString &output, bool isError)
 {
     const QPointer<ToolCard> card = m_toolCards.take(id);
@@ -166,6 +180,31 @@ void ChatView::clearTranscript()
     }
     m_emptyHint = nullptr;
     m_followBottom = true;
+}
+
+ApprovalCard *ChatView::addApprovalCard(const approval::ApprovalRequest &request)
+{
+    endAssistantText();
+
+    auto *card = new ApprovalCard(request);
+    if (const QPointer<ToolCard> call = m_toolCards.value(request.callId)) {
+        call->setAwaitingApproval(true);
+        connect(card, &ApprovalCard::answered, call, [call] { call->setAwaitingApproval(false); });
+    }
+    // The question needs an answer before anything else happens: bring it into view.
+    m_followBottom = true;
+    addEntry(card);
+    return card;
+}
+
+void ChatView::setAskForEveryTool(bool ask)
+{
+    m_askEveryTool->setChecked(ask);
+}
+
+bool ChatView::asksForEveryTool() const
+{
+    return m_askEveryTool->isChecked();
 }
 
 void ChatView::setRunning(bool running)
@@ -248,8 +287,15 @@ QWidget *ChatView::makeComposer()
     m_send->setToolTip(tr("Send the task (Enter)"));
     connect(m_send, &QPushButton::clicked, this, &ChatView::submit);
 
+    m_askEveryTool = new QCheckBox(tr("Ask before every tool"), composer);
+    m_askEveryTool->setObjectName(QStringLiteral("askEveryTool"));
+    m_askEveryTool->setToolTip(tr("Wait for your approval before each tool call, not only the "
+                                  "risky ones"));
+    connect(m_askEveryTool, &QCheckBox::toggled, this, &ChatView::askForEveryToolChanged);
+
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_activity, 1);
+    buttons->addWidget(m_askEveryTool);
     buttons->addWidget(m_stop);
     buttons->addWidget(m_send);
 

@@ -5,13 +5,19 @@
 #include <QString>
 #include <QWidget>
 
+class QCheckBox;
 class QLabel;
 class QPushButton;
 class QScrollArea;
 class QVBoxLayout;
 
+namespace tandem::approval {
+struct ApprovalRequest;
+}
+
 namespace tandem::ui {
 
+class ApprovalCard;
 class PromptEdit;
 class StreamingMarkdownLabel;
 class ToolCard;
@@ -32,12 +38,21 @@ public:
     void endAssistantText(); // the current text block is complete
     void addToolCall(const QString &id, const QString &name, const QString &inputJson);
     void showToolCallDetails(const QString &id, const QString &detailsJson);
+    // A screenshot the call returned, base64 (PNG or JPEG): a thumbnail in its card.
+    void showToolCallImage(const QString &id, const QByteArray &base64);
     void finishToolCall(const QString &id, const QString &output, bool isError);
     void addError(const QString &message);
     void addNotice(const QString &text);
     // Empties the transcript, for another session's history to be replayed into it with the
     // calls above (see TranscriptReplay).
     void clearTranscript();
+
+    // A question before a call runs; the caller connects to the card's answer.
+    ApprovalCard *addApprovalCard(const approval::ApprovalRequest &request);
+
+    // The "Ask before every tool" switch under the prompt.
+    void setAskForEveryTool(bool ask);
+    bool asksForEveryTool() const;
 
     // Puts `text` in the prompt after what the user has written there, for them to finish and
     // send: an artifact's edited version, for example.
@@ -55,6 +70,7 @@ public:
 signals:
     void sendRequested(const QString &task);
     void stopRequested();
+    void askForEveryToolChanged(bool ask);
 
 private:
     QWidget *makeTranscript();
@@ -72,6 +88,7 @@ private:
     QPushButton *m_send = nullptr;
     QPushButton *m_stop = nullptr;
     QLabel *m_activity = nullptr;
+    QCheckBox *m_askEveryTool = nullptr;
     QPointer<StreamingMarkdownLabel> m_currentText;
     QHash<QString, QPointer<ToolCard>> m_toolCards;
     bool m_running = false;

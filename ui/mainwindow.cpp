@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "ui/agentrunner.h"
+#include "ui/approvalbridge.h"
 #include "ui/artifactpane.h"
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
@@ -29,6 +30,7 @@ MainWindow::MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *
 {
     setWindowTitle(tr("Tandem"));
     buildLayout(info);
+    m_approvals = new ApprovalBridge(m_chat, this);
     connectRunner();
     connectExtractor();
 
@@ -79,6 +81,10 @@ void MainWindow::connectRunner()
     connect(m_runner, &AgentRunner::toolCallStarted, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::toolCallStarted, m_chat, &ChatView::addToolCall);
     connect(m_runner, &AgentRunner::toolCallDetails, m_chat, &ChatView::showToolCallDetails);
+    connect(m_runner, &AgentRunner::toolCallImage, m_chat,
+            [this](const QString &id, const QByteArray &base64) {
+                m_chat->showToolCallImage(id, base64);
+            });
     connect(m_runner, &AgentRunner::toolCallFinished, m_chat, &ChatView::finishToolCall);
     connect(m_runner, &AgentRunner::replyFinished, this, &MainWindow::endText);
     connect(m_runner, &AgentRunner::runFailed, m_chat, &ChatView::addError);

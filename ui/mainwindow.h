@@ -17,6 +17,7 @@ class ArtifactExtractor;
 namespace tandem::ui {
 
 class AgentRunner;
+class ApprovalBridge;
 class ArtifactPane;
 class ChatView;
 class ComputerMonitor;
@@ -38,6 +39,8 @@ public:
     ChatView *chatView() const { return m_chat; }
     ArtifactPane *artifactPane() const { return m_artifacts; }
     AgentRunner *runner() const { return m_runner; }
+    // Hand it to the approval desk: its questions show as cards in the chat.
+    ApprovalBridge *approvalBridge() const { return m_approvals; }
 
     // Shows the computer-use monitor beside the chat (created on the first call); its Stop
     // button stops the running task. Hand monitor->observer() to the computer tool.
@@ -59,6 +62,7 @@ private:
     ArtifactPane *m_artifacts = nullptr;
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
+    ApprovalBridge *m_approvals = nullptr;
 };
 
 } // namespace tandem::ui

@@ -1,10 +1,14 @@
 #include "ui/streamingmarkdownlabel.h"
 
+#include "ui/codeblockview.h"
+
 #include "artifacts/artifactextractor.h"
 
 #include <QEvent>
+#include <QLabel>
 #include <QRegularExpression>
 #include <QTextDocument>
+#include <QVBoxLayout>
 
 namespace tandem::ui {
 
@@ -60,16 +64,13 @@ QString shieldEntityReferences(const QString &markdown, QChar standIn)
 } // namespace
 
 StreamingMarkdownLabel::StreamingMarkdownLabel(QWidget *parent)
-    : QLabel(parent)
+    : QWidget(parent)
 {
-    // Markdown is rendered here, not by QLabel, whose parser would take HTML in it as markup.
-    setTextFormat(Qt::RichText);
-    setWordWrap(true);
-    setTextInteractionFlags(Qt::TextBrowserInteraction);
-    setOpenExternalLinks(true);
-    setAlignment(Qt::AlignLeft | Qt::AlignTop);
     // Long code lines must not widen the whole transcript; they are clipped instead.
     setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_layout = new QVBoxLayout(this);
+    m_layout->setContentsMargins(0, 0, 0, 0);
+    m_layout->setSpacing(8);
 
     m_renderTimer.setSingleShot(true);
     m_renderTimer.setInterval(renderPauseMs);
@@ -121,7 +122,64 @@ void StreamingMarkdownLabel::render()
 
     const QString markdown =
         artifacts::ArtifactExtractor::foldBlocks(m_markdown, finished, placeholder).trimmed();
-    setText(markdown.isEmpty() ? QString() : toHtml(markdown));
+    const QList<MarkdownBlock> blocks = MarkdownBlocks::split(markdown);
+    for (qsizetype i = 0; i < blocks.size(); ++i)
+        showBlock(i, blocks.at(i));
+    while (m_pieces.size() > blocks.size())
+        delete m_pieces.takeLast().widget;
+}
+
+// A piece that did not change keeps its widget untouched: no new layout, no reflow above the
+// growing end of the reply.
+void StreamingMarkdownLabel::showBlock(qsizetype index, const MarkdownBlock &block)
+{
+    if (index < m_pieces.size() && m_pieces.at(index).block == block)
+        return;
+
+    if (index < m_pieces.size() && m_pieces.at(index).block.kind != block.kind) {
+        while (m_pieces.size() > index)
+            delete m_pieces.takeLast().widget;
+    }
+    if (index == m_pieces.size()) {
+        m_pieces.append({block, makePiece(block)});
+        m_layout->addWidget(m_pieces.last().widget);
+    }
+
+    Piece &piece = m_pieces[index];
+    piece.block = block;
+    if (auto *code = qobject_cast<CodeBlockView *>(piece.widget))
+        code->setCode(block.text, block.language);
+    else if (auto *prose = qobject_cast<QLabel *>(piece.widget))
+        prose->setText(toHtml(block.text));
+}
+
+QWidget *StreamingMarkdownLabel::makePiece(const MarkdownBlock &block)
+{
+    if (block.kind == MarkdownBlock::Kind::Code)
+        return new CodeBlockView(this);
+
+    // Markdown is rendered here, not by QLabel, whose parser would take HTML in it as markup.
+    auto *prose = new QLabel(this);
+    prose->setObjectName(QStringLiteral("markdownProse"));
+    prose->setTextFormat(Qt::RichText);
+    prose->setWordWrap(true);
+    prose->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    prose->setOpenExternalLinks(true);
+    prose->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    prose->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    return prose;
+}
+
+QList<QLabel *> StreamingMarkdownLabel::textLabels() const
+{
+    QList<QLabel *> labels;
+    for (const Piece &piece : m_pieces) {
+        if (auto *code = qobject_cast<CodeBlockView *>(piece.widget))
+            labels.append(code->findChild<QLabel *>(QStringLiteral("codeText")));
+        else if (auto *prose = qobject_cast<QLabel *>(piece.widget))
+            labels.append(prose);
+    }
+    return labels;
 }
 
 // The document keeps the label's font because its HTML names that font.
@@ -140,9 +198,14 @@ QString StreamingMarkdownLabel::toHtml(const QString &markdown) const
 
 void StreamingMarkdownLabel::changeEvent(QEvent *event)
 {
-    QLabel::changeEvent(event);
-    if (event->type() == QEvent::FontChange && !text().isEmpty())
-        render();
+    QWidget::changeEvent(event);
+    if (event->type() != QEvent::FontChange)
+        return;
+
+    // Every prose piece is rendered again in the new font.
+    for (Piece &piece : m_pieces)
+        piece.block.text.clear();
+    render();
 }
 
 } // namespace tandem::ui

@@ -1,7 +1,9 @@
 #include "ui/toolcard.h"
 
+#include "ui/editdiff.h"
 #include "ui/elidedlabel.h"
 
+#include <QDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QJsonArray>
@@ -10,6 +12,7 @@
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPlainTextEdit>
+#include <QScrollArea>
 #include <QScrollBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -22,6 +25,7 @@ namespace {
 
 constexpr int maxBoxLines = 12;
 constexpr qsizetype maxShownOutput = 20000;
+const QSize thumbnailSize(240, 160);
 
 QString prettyJson(const QString &json)
 {
@@ -156,6 +160,12 @@ void ToolCard::setNestedCalls(const QString &detailsJson)
     m_body->layout()->addWidget(makeCodeBox(lines.join(u'\n'), m_body));
 }
 
+void ToolCard::setAwaitingApproval(bool awaiting)
+{
+    m_awaitingApproval = awaiting;
+    updateLook();
+}
+
 void ToolCard::markStopped()
 {
     if (m_state != State::Running)
@@ -239,6 +249,8 @@ QWidget *ToolCard::makeHeader(const QString &inputJson)
         m_status->setText(statusText(state));
         widest = std::max(widest, m_status->sizeHint().width());
     }
+    m_status->setText(awaitingText());
+    widest = std::max(widest, m_status->sizeHint().width());
     m_status->setMinimumWidth(widest);
 
     row->addWidget(m_toggle);
@@ -255,8 +267,7 @@ QWidget *ToolCard::makeBody(const QString &inputJson)
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(2);
 
-    column->addWidget(new QLabel(tr("Input"), m_body));
-    column->addWidget(makeCodeBox(prettyJson(inputJson), m_body));
+    column->addWidget(makeInputView(inputJson));
 
     m_outputCaption = new QLabel(tr("Result"), m_body);
     m_outputCaption->hide();
@@ -264,9 +275,89 @@ QWidget *ToolCard::makeBody(const QString &inputJson)
     return m_body;
 }
 
+// A file edit shows as the lines it removes and adds; any other call as its input.
+QWidget *ToolCard::makeInputView(const QString &inputJson)
+{
+    auto *view = new QWidget(m_body);
+    auto *column = new QVBoxLayout(view);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+
+    const QJsonObject input = QJsonDocument::fromJson(inputJson.toUtf8()).object();
+    const auto diff = m_name == QLatin1String("str_replace_based_edit_tool")
+                          ? EditDiff::fromEditorInput(input)
+                          : std::nullopt;
+    if (!diff) {
+        column->addWidget(new QLabel(tr("Input"), view));
+        column->addWidget(makeCodeBox(prettyJson(inputJson), view));
+        return view;
+    }
+
+    column->addWidget(new QLabel(tr("Change: %1 added, %2 removed")
+                                     .arg(diff->count(EditDiff::Kind::Added))
+                                     .arg(diff->count(EditDiff::Kind::Removed)),
+                                 view));
+    auto *lines = new QLabel(view);
+    lines->setObjectName(QStringLiteral("toolCardDiff"));
+    lines->setTextFormat(Qt::RichText);
+    lines->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    lines->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    lines->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    lines->setStyleSheet(QStringLiteral("background: white;"));
+    lines->setText(diff->toHtml());
+    column->addWidget(lines);
+    return view;
+}
+
+void ToolCard::setScreenshot(const QImage &image)
+{
+    m_screenshot = image;
+
+    auto *thumbnail = new QToolButton(m_body);
+    thumbnail->setObjectName(QStringLiteral("toolCardScreenshot"));
+    thumbnail->setToolTip(tr("Show the screenshot full size"));
+    thumbnail->setCursor(Qt::PointingHandCursor);
+    thumbnail->setAutoRaise(true);
+    const QPixmap small = QPixmap::fromImage(
+        image.scaled(thumbnailSize, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+    thumbnail->setIcon(small);
+    thumbnail->setIconSize(small.size());
+    connect(thumbnail, &QToolButton::clicked, this, &ToolCard::showScreenshot);
+    m_body->layout()->addWidget(thumbnail);
+}
+
+void ToolCard::showScreenshot()
+{
+    if (m_screenshot.isNull())
+        return;
+
+    auto *dialog = new QDialog(window());
+    dialog->setObjectName(QStringLiteral("screenshotDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Screenshot from %1").arg(m_name));
+
+    auto *picture = new QLabel(dialog);
+    picture->setPixmap(QPixmap::fromImage(m_screenshot));
+    auto *scroll = new QScrollArea(dialog);
+    scroll->setWidget(picture);
+    auto *layout = new QVBoxLayout(dialog);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+
+    const QSize room = window()->size() * 0.9;
+    dialog->resize(m_screenshot.size().boundedTo(room) + QSize(4, 4));
+    dialog->show();
+}
+
+QString ToolCard::awaitingText()
+{
+    return tr("awaiting approval");
+}
+
 void ToolCard::updateLook()
 {
-    m_status->setText(statusText(m_state));
+    const bool awaiting = m_awaitingApproval && m_state == State::Running;
+    m_status->setText(awaiting ? awaitingText() : statusText(m_state));
     m_status->setToolTip(m_state == State::Stopped
                              ? tr("The run ended before this call returned its result.")
                              : QString());

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QFrame>
+#include <QImage>
 #include <QString>
 
 class QLabel;
@@ -33,6 +34,12 @@ public:
     // the result, folded with the card.
     void setNestedCalls(const QString &detailsJson);
     int nestedCallCount() const { return m_nestedCount; }
+    // A screenshot the call returned: a thumbnail in the card, full size on a click.
+    void setScreenshot(const QImage &image);
+    bool hasScreenshot() const { return !m_screenshot.isNull(); }
+    void showScreenshot();
+    // A running call that waits for the user's approval says so instead of "running".
+    void setAwaitingApproval(bool awaiting);
     void markStopped(); // the run ended; a card that has its result keeps it
     State state() const { return m_state; }
     bool hasResult() const { return m_state == State::Done || m_state == State::Failed; }
@@ -46,8 +53,10 @@ protected:
 
 private:
     static QString statusText(State state);
+    static QString awaitingText();
     QWidget *makeHeader(const QString &inputJson);
     QWidget *makeBody(const QString &inputJson);
+    QWidget *makeInputView(const QString &inputJson);
     void updateLook();
 
     QString m_id;
@@ -61,6 +70,8 @@ private:
     QLabel *m_outputCaption = nullptr;
     QPlainTextEdit *m_output = nullptr;
     int m_nestedCount = 0;
+    QImage m_screenshot;
+    bool m_awaitingApproval = false;
 };
 
 } // namespace tandem::ui

@@ -31,6 +31,8 @@ struct Options
     QCommandLineOption codeExecution{QStringLiteral("code-execution"),
                                      QStringLiteral("local (default) or anthropic."),
                                      QStringLiteral("WHERE")};
+    QCommandLineOption approveAll{QStringLiteral("approve-all"),
+                                  QStringLiteral("Allow the calls that would wait for approval.")};
     QCommandLineOption help{{QStringLiteral("h"), QStringLiteral("help")},
                             QStringLiteral("Show this help.")};
     QCommandLineOption version{QStringLiteral("version"), QStringLiteral("Show the version.")};
@@ -105,7 +107,7 @@ QString CommandLine::helpText()
         "      Without --repo it works on a copy of the bundled demo repository. It reopens\n"
         "      the session it had open last; --task sends TEXT in it at once.\n"
         "  tandem run --repo PATH --task TEXT [--model MODEL] [--push REMOTE]\n"
-        "             [--sandbox NAME] [--computer-window TITLE]\n"
+        "             [--sandbox NAME] [--computer-window TITLE] [--approve-all]\n"
         "      Work on a task headless, streaming the conversation to stdout. Tandem makes a\n"
         "      workspace of its own on a review branch tandem/<task>, lets the model read,\n"
         "      edit and run code there in a bubblewrap sandbox, runs the repository's tests,\n"
@@ -144,13 +146,18 @@ QString CommandLine::helpText()
         "                   Also give the model the computer tool, confined to the one\n"
         "                   window on $DISPLAY whose title contains TITLE: it sees\n"
         "                   screenshots and clicks and types there, nowhere else. Risky\n"
-        "                   keys (typing into a terminal, close, quit, switch) are refused.\n"
+        "                   keys (typing into a terminal, close, quit, switch) wait for\n"
+        "                   your approval in the window; `tandem run` refuses them.\n"
         "                   Ctrl+Shift+Escape anywhere stops it; the window shows each step.\n"
         "  --code-execution WHERE\n"
         "                   Where the model's scripts run, which may call host tools such\n"
         "                   as compute_kpis: local (the default: Tandem's code_execution\n"
         "                   tool, in the sandbox, with any model) or anthropic (Anthropic's\n"
         "                   own code execution; its calls to host tools are answered here).\n"
+        "  --approve-all    `tandem run` only: allow the calls the approval policy asks\n"
+        "                   about (risky commands and desktop actions; approvals.json in\n"
+        "                   the data folder lists the commands). Without it they are\n"
+        "                   refused, since nobody is at a window to approve them.\n"
         "  -h, --help       Show this help.\n"
         "  --version        Show the version.\n"
         "\n"
@@ -183,7 +190,8 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     Options options;
     QCommandLineParser parser;
     parser.addOptions({options.repo, options.task, options.model, options.push, options.sandbox,
-                       options.computer, options.codeExecution, options.help, options.version});
+                       options.computer, options.codeExecution, options.approveAll, options.help,
+                       options.version});
     if (!parser.parse(rest)) {
         line.error = parserError(parser);
         return line;
@@ -200,6 +208,7 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     line.backend = parser.value(options.sandbox);
     line.computerWindow = parser.value(options.computer);
     line.codeExecution = parser.value(options.codeExecution);
+    line.approveAll = parser.isSet(options.approveAll);
 
     if (!parser.positionalArguments().isEmpty()) {
         line.error = QStringLiteral("Unexpected argument \"%1\": see tandem --help.")

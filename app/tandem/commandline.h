@@ -22,6 +22,7 @@ struct CommandLine
     QString pushRemote;
     QString computerWindow; // `tandem run`: the window the computer tool may use
     QString codeExecution; // empty or "local": Tandem's own; "anthropic": the provider's
+    bool approveAll = false; // `tandem run`: allow the calls the approval policy asks about
 
     // `tandem sandbox run`
     QString workspace;

@@ -52,7 +52,7 @@ void ComputerSetup::addTo(tools::ToolRegistry &registry,
 {
     computer::ComputerToolOptions options;
     options.targetWindow = m_window;
-    auto tool = std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit);
+    auto tool = std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit, m_gate);
     tool->setStepObserver(std::move(observer));
     registry.add(std::move(tool));
 }

@@ -11,6 +11,7 @@ namespace tandem::audit {
 class AuditLog;
 }
 namespace tandem::computer {
+class ApprovalGate;
 class Desktop;
 class StopHotKey;
 struct ComputerStep;
@@ -33,6 +34,8 @@ public:
     // `observer` receives each step (the window's monitor pane); it may be empty.
     void addTo(tools::ToolRegistry &registry,
                std::function<void(const computer::ComputerStep &)> observer = {});
+    // Where risky actions ask for approval; without a gate they are refused. Set before addTo.
+    void setApprovalGate(computer::ApprovalGate *gate) { m_gate = gate; }
     // Grabs the desktop-wide stop key; returns what to tell the user (how to stop, or why
     // the key is not available).
     QString watchStopKey(std::function<void()> onStop);
@@ -45,6 +48,7 @@ private:
     std::unique_ptr<computer::Desktop> m_desktop;
     std::unique_ptr<computer::StopHotKey> m_stopKey;
     quint64 m_window = 0;
+    computer::ApprovalGate *m_gate = nullptr;
     audit::AuditLog &m_audit;
     QString m_description;
 };

@@ -7,7 +7,10 @@
 #include "transcriptprinter.h"
 
 #include "agent/reviewtask.h"
+#include "approval/approvaldesk.h"
+#include "approval/standinganswer.h"
 #include "audit/auditlog.h"
+#include "computer/approvaldeskgate.h"
 #include "tools/toolregistry.h"
 
 #include <QDir>
@@ -116,12 +119,26 @@ int HeadlessRun::exec(const CommandLine &line)
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.workspacesRoot = dataDirectory() + QStringLiteral("/workspaces");
 
+    // Nobody is at a window to approve a call: the policy's questions get a standing answer.
+    auto policy =
+        approval::ApprovalPolicy::load(dataDirectory() + QStringLiteral("/approvals.json"));
+    if (!policy)
+        return failWith(policy.error());
+    approval::ApprovalDesk approvals(*policy, &audit);
+    approval::StandingAnswer standing(
+        line.approveAll, QStringLiteral("this call needs the user's approval and `tandem run` has "
+                                        "nobody to ask; the user can allow such calls with "
+                                        "--approve-all."));
+    approvals.setApprover(&standing);
+    computer::ApprovalDeskGate gate(approvals);
+
     std::unique_ptr<ComputerSetup> computerUse;
     if (!line.computerWindow.isEmpty()) {
         auto opened = ComputerSetup::open(line.computerWindow, audit);
         if (!opened)
             return failWith(opened.error());
         computerUse = std::move(*opened);
+        computerUse->setApprovalGate(&gate);
         options.addTools = [&computerUse](tools::ToolRegistry &registry) {
             computerUse->addTo(registry);
         };
@@ -133,6 +150,7 @@ int HeadlessRun::exec(const CommandLine &line)
     if (auto prepared = task.prepare(); !prepared)
         return failWith(prepared.error());
 
+    task.loop()->setApprovals(&approvals);
     TranscriptPrinter printer(*task.loop(), stdout);
     QObject::connect(&task, &agent::ReviewTask::stepChanged, &printer, &TranscriptPrinter::step);
     printer.step(QStringLiteral("Workspace %1").arg(task.workspace()));

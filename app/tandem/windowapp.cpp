@@ -7,8 +7,12 @@
 #include "sessionwiring.h"
 
 #include "agent/reviewtask.h"
+#include "approval/approvaldesk.h"
 #include "audit/auditlog.h"
+#include "computer/approvaldeskgate.h"
 #include "tools/toolregistry.h"
+#include "ui/approvalbridge.h"
+#include "ui/chatview.h"
 #include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
 #include "ui/webenginesetup.h"
@@ -65,6 +69,13 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.commitWhenDone = false;
 
+    auto policy =
+        approval::ApprovalPolicy::load(dataDirectory() + QStringLiteral("/approvals.json"));
+    if (!policy)
+        return showFatal(policy.error());
+    approval::ApprovalDesk approvals(*policy, &audit);
+    computer::ApprovalDeskGate gate(approvals);
+
     // The monitor pane exists only once the window does; steps before it are not shown.
     std::unique_ptr<ComputerSetup> computerUse;
     std::function<void(const computer::ComputerStep &)> showStep;
@@ -73,6 +84,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         if (!opened)
             return showFatal(opened.error());
         computerUse = std::move(*opened);
+        computerUse->setApprovalGate(&gate);
         options.addTools = [&computerUse, &showStep](tools::ToolRegistry &registry) {
             computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
                 if (showStep)
@@ -93,6 +105,11 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     // task, which may still be saving.
     SessionWiring sessions({{}, info.workspace, info.modelLabel});
     ui::MainWindow window(*session.loop(), info);
+    session.loop()->setApprovals(&approvals);
+    approvals.setApprover(window.approvalBridge());
+    window.chatView()->setAskForEveryTool(policy->asksForEveryTool());
+    QObject::connect(window.chatView(), &ui::ChatView::askForEveryToolChanged, &window,
+                     [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "approval/approvaldesk.h"
 #include "audit/auditlog.h"
 
 #include <QCryptographicHash>
@@ -265,7 +266,14 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
     audit("tool_call", std::move(fields));
 
     tools::ToolOutput output;
-    if (tools::Tool *tool = toolFor(call))
+    tools::Tool *tool = toolFor(call);
+    std::optional<std::string> refusal;
+    if (tool && m_approvals)
+        refusal =
+            m_approvals->reviewToolCall(id, QString::fromStdString(call.name), call.input, cancel);
+    if (refusal)
+        output = tools::ToolOutput::error(*refusal);
+    else if (tool)
         output = tool->run(call.input, cancel);
     else if (call.isCalledFromCode())
         output = tools::ToolOutput::error("`" + call.name + "` may not be called from code ("
@@ -283,6 +291,9 @@ llm::ContentBlock AgentLoop::runToolCall(const llm::ContentBlock &call,
     if (!output.details.is_null())
         emit toolCallDetails(id, QString::fromStdString(output.details.dump(
                                      -1, ' ', false, json::error_handler_t::replace)));
+    if (!output.imageBase64.empty())
+        emit toolCallImage(id, QByteArray::fromStdString(output.imageBase64),
+                           QString::fromStdString(output.imageMediaType));
     emit toolCallFinished(id, QString::fromStdString(output.text), output.isError);
     auto result = llm::ContentBlock::makeToolResult(call.id, output.text, output.isError);
     result.imageBase64 = std::move(output.imageBase64);

@@ -10,6 +10,10 @@
 #include <QObject>
 #include <QString>
 
+namespace tandem::approval {
+class ApprovalDesk;
+}
+
 namespace tandem::audit {
 class AuditLog;
 }
@@ -54,6 +58,10 @@ public:
     // with a follow-up message; the conversation continues.
     base::Result<AgentOutcome> run(const QString &userMessage);
 
+    // Calls the desk's policy asks about wait for the user before they run; a denial answers
+    // the call with an error. Set before run(); without a desk every call runs.
+    void setApprovals(approval::ApprovalDesk *desk) { m_approvals = desk; }
+
     // Thread-safe: stops the model stream and any running tool at once.
     void cancel();
 
@@ -71,6 +79,8 @@ signals:
     // What happened inside a call, for the user only (a script's own tool calls): JSON, sent
     // before toolCallFinished when the tool has anything to say.
     void toolCallDetails(const QString &id, const QString &detailsJson);
+    // An image the call hands back with its result (a screenshot), base64 as sent to the model.
+    void toolCallImage(const QString &id, const QByteArray &base64, const QString &mediaType);
     void toolCallFinished(const QString &id, const QString &output, bool isError);
     void replyFinished(const QString &stopReason);
     // A message joined the conversation at `index`, complete: the user's (again, with the same
@@ -92,6 +102,7 @@ private:
     llm::ModelClient &m_model;
     tools::ToolRegistry &m_tools;
     audit::AuditLog *m_audit;
+    approval::ApprovalDesk *m_approvals = nullptr;
     AgentConfig m_config;
     std::vector<llm::Message> m_conversation;
     llm::Container m_container; // the provider's, while its code's calls are answered

@@ -222,11 +222,15 @@ base::Status ComputerTool::allowed(const PolicyDecision &decision, const QString
     if (decision.verdict == Verdict::Refuse)
         return base::fail(QStringLiteral("refused"), decision.reason);
 
-    if (m_approvals && m_approvals->approve(action, decision.reason, cancel))
+    if (!m_approvals)
+        return base::fail(
+            QStringLiteral("refused"),
+            QStringLiteral("The user did not approve this action: %1").arg(decision.reason));
+    const base::Status approved = m_approvals->approve(action, decision.reason, cancel);
+    if (approved)
         return {};
-    return base::fail(
-        QStringLiteral("refused"),
-        QStringLiteral("The user did not approve this action: %1").arg(decision.reason));
+    return base::fail(QStringLiteral("refused"),
+                      QStringLiteral("%1 %2").arg(decision.reason, approved.error().message));
 }
 
 base::Result<QPoint> ComputerTool::targetPoint(const json &input, const char *field, bool required,

@@ -1,6 +1,9 @@
 #include "xvfbserver.h"
 
+#include "approval/approvaldesk.h"
+#include "approval/standinganswer.h"
 #include "audit/auditlog.h"
+#include "computer/approvaldeskgate.h"
 #include "computer/approvalgate.h"
 #include "computer/computertool.h"
 #include "x11/x11desktop.h"
@@ -109,16 +112,40 @@ public:
         : m_answer(answer)
     {}
 
-    bool approve(const QString &action, const QString &reason, const base::CancelToken &) override
+    base::Status approve(const QString &action, const QString &reason,
+                         const base::CancelToken &) override
     {
         asked << action + QStringLiteral(": ") + reason;
-        return m_answer;
+        if (m_answer)
+            return {};
+        return base::fail(QStringLiteral("not_approved"), QStringLiteral("Not run."));
     }
 
     QStringList asked;
 
 private:
     bool m_answer;
+};
+
+// Answers every question with one choice, and counts the questions.
+class CountingApprover : public approval::Approver
+{
+public:
+    explicit CountingApprover(approval::ApprovalAnswer::Choice choice)
+        : m_choice(choice)
+    {}
+
+    approval::ApprovalAnswer ask(const approval::ApprovalRequest &request,
+                                 const base::CancelToken &) override
+    {
+        asked << request.summary + QStringLiteral(": ") + request.reason;
+        return {m_choice, QStringLiteral("not this window")};
+    }
+
+    QStringList asked;
+
+private:
+    approval::ApprovalAnswer::Choice m_choice;
 };
 
 } // namespace
@@ -138,6 +165,7 @@ private slots:
     void keysAndTypingReachTheWindow();
     void confinedToTheChosenWindow();
     void riskyChordsNeedApproval();
+    void riskyActionsAskThroughTheApprovalDesk();
     void stopEndsAWaitWithin100ms();
     void zoomShowsARegionLarger();
     void everyActionIsAudited();
@@ -329,6 +357,36 @@ void tst_ComputerTool::riskyChordsNeedApproval()
     QVERIFY(yes.asked.first().contains(QStringLiteral("closes")));
     QVERIFY(!act(approved, {{"action", "key"}, {"text", "ctrl+s"}}).isError);
     QCOMPARE(yes.asked.size(), 1);
+}
+
+// The window's path: the same desk as other calls, so "allow for this session" covers the next
+// chord of the same kind, and a denial's reason reaches the model.
+void tst_ComputerTool::riskyActionsAskThroughTheApprovalDesk()
+{
+    auto rig = startRig(QSize(800, 600), QRect(0, 0, 800, 600), QRect());
+    rig->desktop->movePointer(QPoint(400, 300));
+
+    approval::ApprovalDesk desk(approval::ApprovalPolicy(), nullptr);
+    CountingApprover session(approval::ApprovalAnswer::Choice::AllowForSession);
+    desk.setApprover(&session);
+    computer::ApprovalDeskGate gate(desk);
+    computer::ComputerTool tool(*rig->desktop, confinedTo(rig->probeWindow()), nullptr, &gate);
+    QVERIFY(!act(tool, {{"action", "key"}, {"text", "alt+F4"}}).isError);
+    QVERIFY(!act(tool, {{"action", "key"}, {"text", "alt+F4"}}).isError);
+    QCOMPARE(session.asked.size(), 1);
+
+    CountingApprover no(approval::ApprovalAnswer::Choice::Deny);
+    desk.setApprover(&no);
+    const auto denied = act(tool, {{"action", "key"}, {"text", "ctrl+q"}});
+    QVERIFY(denied.isError);
+    QVERIFY(QString::fromStdString(denied.text).contains(QStringLiteral("not this window")));
+
+    approval::StandingAnswer headless(false, QStringLiteral("pass --approve-all."));
+    desk.setApprover(&headless);
+    const auto refused = act(tool, {{"action", "key"}, {"text", "ctrl+w"}});
+    QVERIFY(refused.isError);
+    QVERIFY(QString::fromStdString(refused.text).contains(QStringLiteral("--approve-all")));
+    QCOMPARE(no.asked.size(), 1);
 }
 
 void tst_ComputerTool::stopEndsAWaitWithin100ms()

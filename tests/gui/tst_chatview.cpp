@@ -1,9 +1,23 @@
+#include "ui/approvalbridge.h"
+#include "ui/approvalcard.h"
 #include "ui/chatview.h"
+#include "ui/codeblockview.h"
+#include "ui/codehighlighter.h"
+#include "ui/editdiff.h"
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/toolcard.h"
 
+#include <QBuffer>
+#include <QClipboard>
+#include <QDialog>
+#include <QElapsedTimer>
 #include <QFontInfo>
+#include <QGuiApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QScrollBar>
@@ -11,8 +25,15 @@
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
+#include <QThread>
+#include <QToolButton>
 
+#include <atomic>
+
+using tandem::ui::ApprovalCard;
 using tandem::ui::ChatView;
+using tandem::ui::CodeBlockView;
+using tandem::ui::CodeHighlighter;
 using tandem::ui::PromptEdit;
 using tandem::ui::StreamingMarkdownLabel;
 using tandem::ui::ToolCard;
@@ -38,10 +59,20 @@ private slots:
     void toolCardStatusFitsThePane_data();
     void toolCardStatusFitsThePane();
     void followsTheBottomUnlessScrolledUp();
+    void codeBlocksAreHighlightedAndCopied();
+    void streamingRendersOnlyTheLastPiece();
+    void streamingKeepsAScrolledUpReaderInPlace();
+    void editsShowAsDiffs_data();
+    void editsShowAsDiffs();
+    void screenshotsShowAsThumbnails();
+    void bridgeCarriesTheAnswerAcrossThreads();
+    void stopWithdrawsAWaitingCard();
+    void approvalCardAnswers_data();
+    void approvalCardAnswers();
 
 private:
-    static QString shownText(const QLabel *label);
-    static QStringList shownCode(const QLabel *label);
+    static QString shownText(const StreamingMarkdownLabel *reply);
+    static QStringList shownCode(const StreamingMarkdownLabel *reply);
     static QLabel *statusLabel(const ToolCard *card);
     PromptEdit *prompt() const { return m_chat->findChild<PromptEdit *>(); }
     QPushButton *button(const char *name) const
@@ -66,25 +97,34 @@ void TestChatView::cleanup()
     m_chat = nullptr;
 }
 
-// What the label's own document holds once it has laid out its text: what the user sees.
-QString TestChatView::shownText(const QLabel *label)
+// What the labels' own documents hold once they have laid out their text: what the user sees,
+// one line between pieces.
+QString TestChatView::shownText(const StreamingMarkdownLabel *reply)
 {
-    const auto *document = label->findChild<QTextDocument *>();
-    return document ? document->toPlainText() : QString();
+    QStringList pieces;
+    for (const QLabel *label : reply->textLabels()) {
+        const auto *document = label->findChild<QTextDocument *>();
+        if (document)
+            pieces.append(document->toPlainText());
+    }
+    return pieces.join(u'\n');
 }
 
 // The runs of text set in a fixed-pitch font, one entry per run.
-QStringList TestChatView::shownCode(const QLabel *label)
+QStringList TestChatView::shownCode(const StreamingMarkdownLabel *reply)
 {
     QStringList runs;
-    const auto *document = label->findChild<QTextDocument *>();
-    if (!document)
-        return runs;
-    for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
-        for (auto it = block.begin(); !it.atEnd(); ++it) {
-            const QTextCharFormat format = it.fragment().charFormat();
-            if (format.fontFixedPitch() || QFontInfo(format.font()).fixedPitch())
-                runs.append(it.fragment().text());
+    for (const QLabel *label : reply->textLabels()) {
+        const auto *document = label->findChild<QTextDocument *>();
+        if (!document)
+            continue;
+        const bool fixedLabel = QFontInfo(label->font()).fixedPitch();
+        for (QTextBlock block = document->begin(); block.isValid(); block = block.next()) {
+            for (auto it = block.begin(); !it.atEnd(); ++it) {
+                const QTextCharFormat format = it.fragment().charFormat();
+                if (fixedLabel || format.fontFixedPitch() || QFontInfo(format.font()).fixedPitch())
+                    runs.append(it.fragment().text());
+            }
         }
     }
     return runs;
@@ -140,7 +180,7 @@ void TestChatView::markdownRendersAfterAPause()
     auto *label = m_chat->findChild<StreamingMarkdownLabel *>();
     QVERIFY(label);
     QCOMPARE(label->markdown(), QStringLiteral("Some **bold** text"));
-    QVERIFY(label->text().isEmpty());
+    QVERIFY(shownText(label).isEmpty());
 
     QTRY_COMPARE(shownText(label), QStringLiteral("Some bold text"));
 }
@@ -372,6 +412,285 @@ void TestChatView::followsTheBottomUnlessScrolledUp()
 
     m_chat->addUserMessage(QStringLiteral("a new task follows the bottom again"));
     QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+void TestChatView::codeBlocksAreHighlightedAndCopied()
+{
+    m_chat->appendAssistantText(QStringLiteral("Run this:\n\n```python\ndef area(r):\n"
+                                               "    return 3.14 * r * r  # circle\n```\n\nDone."));
+    m_chat->endAssistantText();
+
+    auto *reply = m_chat->findChild<StreamingMarkdownLabel *>();
+    const auto blocks = reply->findChildren<CodeBlockView *>();
+    QCOMPARE(blocks.size(), 1);
+    QCOMPARE(blocks.first()->language(), QStringLiteral("python"));
+    QTRY_COMPARE(
+        shownText(reply),
+        QStringLiteral("Run this:\ndef area(r):\n    return 3.14 * r * r  # circle\nDone."));
+
+    // Keywords, numbers and comments each get a colour of their own.
+    const QString html = CodeHighlighter::toHtml(blocks.first()->code(), QStringLiteral("py"));
+    QVERIFY(html.contains(QStringLiteral(">def</span>")));
+    QVERIFY(html.contains(QStringLiteral(">3.14</span>")));
+    QVERIFY(html.contains(QStringLiteral(">#&nbsp;circle</span>"))
+            || html.contains(QStringLiteral("># circle</span>")));
+
+    QGuiApplication::clipboard()->clear();
+    auto *copy = blocks.first()->findChild<QToolButton *>(QStringLiteral("copyCodeButton"));
+    QVERIFY(copy);
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(),
+             QStringLiteral("def area(r):\n    return 3.14 * r * r  # circle"));
+}
+
+void TestChatView::streamingRendersOnlyTheLastPiece()
+{
+    m_chat->appendAssistantText(QStringLiteral("First part.\n\n```cpp\nint x = 1;\n```\n\nTail"));
+    auto *reply = m_chat->findChild<StreamingMarkdownLabel *>();
+    QTRY_COMPARE(reply->textLabels().size(), 3);
+    const QList<QLabel *> before = reply->textLabels();
+    const QString firstHtml = before.at(0)->text();
+
+    for (int i = 0; i < 5; ++i) {
+        m_chat->appendAssistantText(QStringLiteral(" grows"));
+        QTRY_VERIFY(shownText(reply).endsWith(QStringLiteral("Tail")
+                                              + QStringLiteral(" grows").repeated(i + 1)));
+    }
+
+    // The same widgets, the first untouched; only the tail took the new text.
+    const QList<QLabel *> after = reply->textLabels();
+    QCOMPARE(after, before);
+    QCOMPARE(after.at(0)->text(), firstHtml);
+}
+
+void TestChatView::streamingKeepsAScrolledUpReaderInPlace()
+{
+    m_chat->resize(500, 400);
+    QScrollBar *bar = m_chat->findChild<QScrollArea *>()->verticalScrollBar();
+    for (int i = 0; i < 20; ++i)
+        m_chat->appendAssistantText(QStringLiteral("Paragraph %1 of a long reply, long enough to "
+                                                   "wrap in a narrow pane.\n\n")
+                                        .arg(i));
+    QTRY_VERIFY(bar->maximum() > 0);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+
+    // The reader scrolls up to read while the reply goes on, code blocks and all.
+    const int readingAt = bar->maximum() / 3;
+    bar->setValue(readingAt);
+    int largestJump = 0;
+    int previousMaximum = bar->maximum();
+    for (int i = 0; i < 40; ++i) {
+        m_chat->appendAssistantText(i % 10 == 0   ? QStringLiteral("```cpp\nint y = %1;\n").arg(i)
+                                    : i % 10 == 5 ? QStringLiteral("```\n\n")
+                                                  : QStringLiteral("More words %1. ").arg(i));
+        QTest::qWait(20);
+        largestJump = std::max(largestJump, std::abs(bar->value() - readingAt));
+    }
+    m_chat->endAssistantText();
+    QTest::qWait(100);
+    QVERIFY(bar->maximum() > previousMaximum);
+    QCOMPARE(largestJump, 0);
+    QCOMPARE(bar->value(), readingAt);
+
+    // Back at the bottom, it follows the reply again.
+    bar->setValue(bar->maximum());
+    previousMaximum = bar->maximum();
+    m_chat->appendAssistantText(QStringLiteral("\n\nA last paragraph.\n\nAnd one more."));
+    m_chat->endAssistantText();
+    QTRY_VERIFY(bar->maximum() > previousMaximum);
+    QTRY_COMPARE(bar->value(), bar->maximum());
+}
+
+void TestChatView::editsShowAsDiffs_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QStringList>("removed");
+    QTest::addColumn<QStringList>("added");
+
+    QTest::newRow("replace one of three lines")
+        << R"({"command":"str_replace","path":"a.py","old_str":"x = 1\ny = 2\nz = 3\n",
+               "new_str":"x = 1\ny = 20\nz = 3\n"})"
+        << QStringList{QStringLiteral("y = 2")} << QStringList{QStringLiteral("y = 20")};
+    QTest::newRow("create") << R"({"command":"create","path":"b.txt","file_text":"one\ntwo\n"})"
+                            << QStringList()
+                            << QStringList{QStringLiteral("one"), QStringLiteral("two")};
+    QTest::newRow("insert") << R"({"command":"insert","path":"c.txt","insert_line":3,
+                                  "new_str":"added"})"
+                            << QStringList() << QStringList{QStringLiteral("added")};
+}
+
+void TestChatView::editsShowAsDiffs()
+{
+    QFETCH(QString, input);
+    QFETCH(QStringList, removed);
+    QFETCH(QStringList, added);
+
+    const auto diff =
+        tandem::ui::EditDiff::fromEditorInput(QJsonDocument::fromJson(input.toUtf8()).object());
+    QVERIFY(diff);
+    QStringList shownRemoved;
+    QStringList shownAdded;
+    for (const auto &line : diff->lines()) {
+        if (line.kind == tandem::ui::EditDiff::Kind::Removed)
+            shownRemoved.append(line.text);
+        if (line.kind == tandem::ui::EditDiff::Kind::Added)
+            shownAdded.append(line.text);
+    }
+    QCOMPARE(shownRemoved, removed);
+    QCOMPARE(shownAdded, added);
+
+    m_chat->addToolCall(QStringLiteral("e1"), QStringLiteral("str_replace_based_edit_tool"), input);
+    const auto *shown = m_chat->findChild<QLabel *>(QStringLiteral("toolCardDiff"));
+    QVERIFY(shown);
+    for (const QString &line : added)
+        QVERIFY(shown->text().contains(QStringLiteral("+") + line.toHtmlEscaped()));
+
+    // Viewing a file changes nothing: its input shows as it is.
+    QVERIFY(!tandem::ui::EditDiff::fromEditorInput(
+        QJsonDocument::fromJson(R"({"command":"view","path":"a.py"})").object()));
+}
+
+void TestChatView::screenshotsShowAsThumbnails()
+{
+    QImage screen(800, 500, QImage::Format_RGB32);
+    screen.fill(QColor(30, 120, 200));
+    QByteArray png;
+    QBuffer buffer(&png);
+    QVERIFY(buffer.open(QIODevice::WriteOnly));
+    QVERIFY(screen.save(&buffer, "PNG"));
+
+    m_chat->addToolCall(QStringLiteral("s1"), QStringLiteral("computer"),
+                        QStringLiteral(R"({"action":"screenshot"})"));
+    m_chat->showToolCallImage(QStringLiteral("s1"), png.toBase64());
+    m_chat->finishToolCall(QStringLiteral("s1"), QStringLiteral("ok"), false);
+
+    auto *card = m_chat->findChild<ToolCard *>();
+    QVERIFY(card->hasScreenshot());
+    card->setExpanded(true);
+    auto *thumbnail = card->findChild<QToolButton *>(QStringLiteral("toolCardScreenshot"));
+    QVERIFY(thumbnail);
+    QVERIFY(thumbnail->iconSize().width() <= 240 && thumbnail->iconSize().height() <= 160);
+
+    QTest::mouseClick(thumbnail, Qt::LeftButton);
+    auto *dialog = m_chat->window()->findChild<QDialog *>(QStringLiteral("screenshotDialog"));
+    QVERIFY(dialog);
+    QVERIFY(dialog->isVisible());
+    const auto pictures = dialog->findChildren<QLabel *>();
+    QVERIFY(std::any_of(pictures.begin(), pictures.end(), [](const QLabel *label) {
+        return label->pixmap().size() == QSize(800, 500);
+    }));
+    dialog->close();
+}
+
+namespace {
+
+tandem::approval::ApprovalRequest pushRequest()
+{
+    return {QStringLiteral("c1"),
+            QStringLiteral("bash"),
+            QStringLiteral("git push origin main"),
+            QStringLiteral("The command contains \u201cgit push\u201d."),
+            QStringLiteral("command:git push"),
+            QStringLiteral("bash commands matching git push")};
+}
+
+} // namespace
+
+// The agent's thread blocks in ask() while the card waits on this one.
+void TestChatView::bridgeCarriesTheAnswerAcrossThreads()
+{
+    tandem::ui::ApprovalBridge bridge(m_chat);
+    tandem::base::CancelToken cancel;
+    std::atomic<int> choice{-1};
+    QThread *agent =
+        QThread::create([&] { choice = int(bridge.ask(pushRequest(), cancel).choice); });
+    agent->start();
+
+    QTRY_VERIFY(m_chat->findChild<ApprovalCard *>());
+    QCOMPARE(choice.load(), -1);
+    auto *card = m_chat->findChild<ApprovalCard *>();
+    QTest::mouseClick(card->findChild<QPushButton *>(QStringLiteral("approvalAllowSession")),
+                      Qt::LeftButton);
+    QVERIFY(agent->wait(5000));
+    delete agent;
+    QCOMPARE(choice.load(), int(tandem::approval::ApprovalAnswer::Choice::AllowForSession));
+}
+
+void TestChatView::stopWithdrawsAWaitingCard()
+{
+    tandem::ui::ApprovalBridge bridge(m_chat);
+    tandem::base::CancelToken cancel;
+    std::atomic<int> choice{-1};
+    QThread *agent =
+        QThread::create([&] { choice = int(bridge.ask(pushRequest(), cancel).choice); });
+    agent->start();
+    QTRY_VERIFY(m_chat->findChild<ApprovalCard *>());
+
+    QElapsedTimer stopping;
+    stopping.start();
+    cancel.cancel();
+    QVERIFY(agent->wait(5000));
+    QVERIFY2(stopping.elapsed() < 500, qPrintable(QString::number(stopping.elapsed())));
+    delete agent;
+    QCOMPARE(choice.load(), int(tandem::approval::ApprovalAnswer::Choice::Cancelled));
+
+    auto *card = m_chat->findChild<ApprovalCard *>();
+    QTRY_VERIFY(!card->isOpen());
+    QVERIFY(card->findChild<QLabel *>(QStringLiteral("approvalWithdrawn")));
+}
+
+void TestChatView::approvalCardAnswers_data()
+{
+    QTest::addColumn<QString>("button");
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<int>("choice");
+    QTest::addColumn<QString>("shown");
+
+    using Choice = tandem::approval::ApprovalAnswer::Choice;
+    QTest::newRow("once") << "approvalAllowOnce"
+                          << "" << int(Choice::AllowOnce) << "Allowed once.";
+    QTest::newRow("session") << "approvalAllowSession"
+                             << "" << int(Choice::AllowForSession) << "Allowed for this session.";
+    QTest::newRow("deny") << "approvalDeny"
+                          << "" << int(Choice::Deny) << "Denied.";
+    QTest::newRow("deny with reason")
+        << "approvalDeny"
+        << "not on main" << int(Choice::Deny) << "Denied: not on main";
+}
+
+void TestChatView::approvalCardAnswers()
+{
+    QFETCH(QString, button);
+    QFETCH(QString, reason);
+    QFETCH(int, choice);
+    QFETCH(QString, shown);
+
+    m_chat->addToolCall(QStringLiteral("c1"), QStringLiteral("bash"),
+                        QStringLiteral(R"({"command":"git push origin main"})"));
+    ApprovalCard *card = m_chat->addApprovalCard(pushRequest());
+    QLabel *status = statusLabel(m_chat->findChild<ToolCard *>());
+    QCOMPARE(status->text(), QStringLiteral("awaiting approval"));
+    QSignalSpy answered(card, &ApprovalCard::answered);
+    QTest::keyClicks(card->findChild<QLineEdit *>(QStringLiteral("approvalReasonEdit")), reason);
+    QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
+
+    QCOMPARE(answered.size(), 1);
+    const auto answer = answered.at(0).at(0).value<tandem::approval::ApprovalAnswer>();
+    QCOMPARE(int(answer.choice), choice);
+    QCOMPARE(answer.reason,
+             choice == int(tandem::approval::ApprovalAnswer::Choice::Deny) ? reason : QString());
+    QVERIFY(!card->isOpen());
+    QCOMPARE(status->text(), QStringLiteral("running\u2026"));
+    const QString outcomeName = button == QLatin1String("approvalDeny")
+                                    ? QStringLiteral("approvalDenied")
+                                    : QStringLiteral("approvalAllowed");
+    const auto *outcome = card->findChild<QLabel *>(outcomeName);
+    QVERIFY(outcome);
+    QCOMPARE(outcome->text(), shown);
+
+    // A second click changes nothing.
+    QTest::mouseClick(card->findChild<QPushButton *>(button), Qt::LeftButton);
+    QCOMPARE(answered.size(), 1);
 }
 
 QTEST_MAIN(TestChatView)

@@ -178,8 +178,11 @@ void TestMainWindow::dashboardStreamsAndRenders()
     QTRY_VERIFY_WITH_TIMEOUT(isIdle(), replyTimeoutMs);
     QVERIFY(m_window->chatView()->assistantText().size() > textBefore);
     const auto labels = m_window->findChildren<ui::StreamingMarkdownLabel *>();
-    QVERIFY(std::any_of(labels.begin(), labels.end(), [](const QLabel *label) {
-        return label->text().contains(QStringLiteral("open in the artifact pane"));
+    QVERIFY(std::any_of(labels.begin(), labels.end(), [](const ui::StreamingMarkdownLabel *reply) {
+        const auto pieces = reply->textLabels();
+        return std::any_of(pieces.begin(), pieces.end(), [](const QLabel *label) {
+            return label->text().contains(QStringLiteral("open in the artifact pane"));
+        });
     }));
     QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("errorLine")) == nullptr);
     QVERIFY(pane->webView());
