@@ -8,7 +8,8 @@ class QSplitter;
 
 namespace tandem::agent {
 class AgentLoop;
-}
+class ReviewTask;
+} // namespace tandem::agent
 
 namespace tandem::artifacts {
 class ArtifactExtractor;
@@ -20,6 +21,7 @@ class AgentRunner;
 class ArtifactPane;
 class ChatView;
 class ComputerMonitor;
+class RepositoryPanel;
 
 // Tandem's window: a banner naming the model and the workspace, the chat on the left and the
 // artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
@@ -44,6 +46,11 @@ public:
     ComputerMonitor *addComputerMonitor();
     ComputerMonitor *computerMonitor() const { return m_monitor; }
 
+    // Docks the repository panel of `session`, whose loop the window runs: the review branch,
+    // its diff, tests, pull request and push. The session must outlive the window.
+    RepositoryPanel *addRepositoryPanel(agent::ReviewTask &session);
+    RepositoryPanel *repositoryPanel() const { return m_repository; }
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
@@ -59,6 +66,7 @@ private:
     ArtifactPane *m_artifacts = nullptr;
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
+    RepositoryPanel *m_repository = nullptr;
 };
 
 } // namespace tandem::ui

@@ -10,6 +10,7 @@
 #include "tools/toolregistry.h"
 #include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
+#include "ui/repositorypanel.h"
 #include "ui/webenginesetup.h"
 
 #include <QApplication>
@@ -89,6 +90,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
+    window.addRepositoryPanel(session);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();

@@ -208,8 +208,8 @@ std::vector<ChangedFile> WorkspaceDiff::files() const
         ChangedFile file;
         const bool deleted = delta->status == GIT_DELTA_DELETED;
         file.path = QByteArray(deleted ? delta->old_file.path : delta->new_file.path);
-        file.displayPath = isReadable(file.path) ? QString::fromUtf8(file.path)
-                                                 : quotedPath(file.path);
+        file.displayPath =
+            isReadable(file.path) ? QString::fromUtf8(file.path) : quotedPath(file.path);
         file.status = statusOf(delta->status);
 
         git_patch *raw = nullptr;
