@@ -78,6 +78,15 @@ nlohmann::json pushReportJson(const vcs::PushReport &report)
             {"refs", refs}};
 }
 
+QString failureLead(const QString &code)
+{
+    if (code == QLatin1String("push_rejected"))
+        return RepositoryPanel::tr("Push rejected: %1");
+    if (code == QLatin1String("cancelled"))
+        return RepositoryPanel::tr("Push stopped: %1");
+    return RepositoryPanel::tr("Push failed: %1");
+}
+
 QLabel *selectableLabel()
 {
     auto *label = new QLabel;
@@ -586,11 +595,7 @@ void RepositoryPanel::showPushOutcome(const PushOutcome &outcome)
         setStatus(commit + summary);
     } else {
         m_progress->setValue(0);
-        const bool rejected = push.error().code == QLatin1String("push_rejected");
-        setStatus(commit
-                      + (rejected ? tr("Push rejected: %1") : tr("Push failed: %1"))
-                            .arg(push.error().message),
-                  true);
+        setStatus(commit + failureLead(push.error().code).arg(push.error().message), true);
     }
     emit pushFinished(push.has_value());
 }

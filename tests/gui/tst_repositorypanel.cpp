@@ -395,6 +395,14 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QVERIFY(child<QPlainTextEdit>("testOutput")->toPlainText().contains(u"two tests failed"_s));
     QVERIFY(!push->isEnabled());
 
+    // A result speaks of the files it ran on: another change makes it stale.
+    QVERIFY(writeFile(m_session->workspace() + u"/NOTES.md"_s, "notes\n"));
+    m_panel->refresh();
+    QCOMPARE(child<QListWidget>("changedFiles")->count(), 2);
+    QCOMPARE(m_panel->testGate().state(), ui::TestGate::State::NotRun);
+    QVERIFY(child<QLabel>("testResult")->text().contains(u"run them again"_s));
+    QVERIFY(!push->isEnabled());
+
     child<QCheckBox>("testOverride")->setChecked(true);
     QVERIFY(push->isEnabled());
     QSignalSpy pushed(m_panel, &ui::RepositoryPanel::pushFinished);
@@ -418,7 +426,7 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
 
     const QString audit = QString::fromUtf8(readFile(m_work.filePath(u"audit.jsonl"_s)));
     QVERIFY(audit.contains(u"test_gate_override"_s));
-    QVERIFY(audit.contains(u"\"tests\":\"failed\""_s));
+    QVERIFY(audit.contains(u"\"tests\":\"not run\""_s));
     QVERIFY(!audit.contains(kToken));
 
     QVERIFY(!saveScreenshot(m_window.get(), u"repositorypanel-rejected.png"_s).isEmpty());

@@ -848,6 +848,9 @@ void tst_ReviewWorkspace::pushProgressAndCancel()
     QCOMPARE(remoteRef(bare, ref), commit->sha);
     QCOMPARE(workspace.lastPushReport().refs.size(), size_t(1));
     QVERIFY(workspace.lastPushReport().allAccepted());
+    QCOMPARE(
+        git(workspace.path(), {"rev-parse", u"refs/remotes/origin/"_s + workspace.branchName()}),
+        commit->sha);
 }
 
 void tst_ReviewWorkspace::pushAuthentication_data()
@@ -1000,6 +1003,10 @@ void tst_ReviewWorkspace::pushRejected()
     }
     for (const PushReport::RefResult &result : report.refs)
         QVERIFY(!result.accepted);
+    // Nor does the workspace believe the remote has it.
+    QVERIFY(!gitRun(workspace.path(), {"rev-parse", "-q", "--verify",
+                                       u"refs/remotes/origin/"_s + workspace.branchName()})
+                 .ok());
 }
 
 void tst_ReviewWorkspace::pushToUnknownRemote()
