@@ -87,6 +87,24 @@ QString failureLead(const QString &code)
     return RepositoryPanel::tr("Push failed: %1");
 }
 
+// Beside the user's tools.json: ~/.config/tandem/tandem.conf.
+QString storedSetting(const QString &key)
+{
+    const QSettings settings(QSettings::NativeFormat, QSettings::UserScope,
+                             QStringLiteral("tandem"), QStringLiteral("tandem"));
+    return settings.value(key).toString();
+}
+
+void storeSetting(const QString &key, const QString &value)
+{
+    QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("tandem"),
+                       QStringLiteral("tandem"));
+    if (value.isEmpty())
+        settings.remove(key);
+    else
+        settings.setValue(key, value);
+}
+
 QLabel *selectableLabel()
 {
     auto *label = new QLabel;
@@ -217,7 +235,7 @@ QWidget *RepositoryPanel::buildTests()
 {
     m_testCommand = new QLineEdit;
     m_testCommand->setObjectName(QStringLiteral("testCommand"));
-    m_testCommand->setText(QSettings().value(settingsKey()).toString());
+    m_testCommand->setText(storedSetting(settingsKey()));
     if (const auto detected = m_session.testCommand()) {
         m_testCommand->setPlaceholderText(
             tr("%1 (from %2)").arg(detected->argv.join(QLatin1Char(' ')), detected->origin));
@@ -289,9 +307,10 @@ QWidget *RepositoryPanel::buildPush()
     m_push->setObjectName(QStringLiteral("commitAndPush"));
     connect(m_push, &QPushButton::clicked, this, &RepositoryPanel::commitAndPush);
     m_cancel = new QPushButton(tr("Stop"));
-    m_cancel->setObjectName(QStringLiteral("cancelPush"));
+    m_cancel->setObjectName(QStringLiteral("stopJob"));
+    m_cancel->setToolTip(tr("Stops the tests or the push"));
     m_cancel->setEnabled(false);
-    connect(m_cancel, &QPushButton::clicked, this, &RepositoryPanel::cancelPush);
+    connect(m_cancel, &QPushButton::clicked, this, &RepositoryPanel::stop);
     m_progress = new QProgressBar;
     m_progress->setObjectName(QStringLiteral("pushProgress"));
     m_progress->setRange(0, 1);
@@ -457,12 +476,7 @@ QString RepositoryPanel::settingsKey() const
 
 void RepositoryPanel::saveTestCommand()
 {
-    QSettings settings;
-    const QString command = m_testCommand->text().trimmed();
-    if (command.isEmpty())
-        settings.remove(settingsKey());
-    else
-        settings.setValue(settingsKey(), command);
+    storeSetting(settingsKey(), m_testCommand->text().trimmed());
     updateGate();
 }
 
@@ -476,6 +490,7 @@ void RepositoryPanel::runTests()
     m_testResult->setStyleSheet(QString());
     m_testResult->setText(tr("Running %1…").arg(command->argv.join(QLatin1Char(' '))));
     m_jobCancel = base::CancelToken();
+    m_cancel->setEnabled(true);
     auto result = std::make_shared<std::optional<base::Result<agent::TestRun>>>();
     runInBackground(
         [this, command, result, cancel = m_jobCancel] {
@@ -483,6 +498,7 @@ void RepositoryPanel::runTests()
         },
         [this, result] {
             // What the tests left behind (a cache, a report) is part of what they passed on.
+            m_cancel->setEnabled(false);
             refresh();
             m_testedFingerprint = m_fingerprint;
             showTestResult(result->value_or(base::fail(QStringLiteral("no_result"),
@@ -562,7 +578,7 @@ void RepositoryPanel::commitAndPush()
         [this, outcome] { showPushOutcome(*outcome); });
 }
 
-void RepositoryPanel::cancelPush()
+void RepositoryPanel::stop()
 {
     m_jobCancel.cancel();
     m_cancel->setEnabled(false);

@@ -50,7 +50,7 @@ public:
 
     void runTests();
     void commitAndPush();
-    void cancelPush();
+    void stop(); // the running tests or push
     void openSelectedInEditor();
     void copyPullRequest();
 

@@ -187,7 +187,6 @@ void TestRepositoryPanel::initTestCase()
     QVERIFY(writeFile(m_home.filePath(u".gitconfig"_s),
                       "[user]\n\tname = Panel Tester\n\temail = panel@example.test\n"
                       "[init]\n\tdefaultBranch = main\n"));
-    QCoreApplication::setOrganizationName(u"tandem-panel-test"_s);
 
     m_audit = std::make_unique<audit::AuditLog>(m_work.filePath(u"audit.jsonl"_s));
     QVERIFY(m_audit->open());
@@ -373,7 +372,6 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     const QString bare = m_gitServerRoot + u"/guarded.git"_s;
     QVERIFY(QDir().mkpath(checkout));
     QVERIFY(writeFile(checkout + u"/README.md"_s, "# Guarded\n"));
-    QVERIFY(writeFile(checkout + u"/.tandem/test-command"_s, "echo 'two tests failed'; exit 3\n"));
     QVERIFY(gitOk(checkout, {"init", "-q", "-b", "main"}) && gitOk(checkout, {"add", "-A"})
             && gitOk(checkout, {"commit", "-qm", "Guarded"}));
     QVERIFY(gitOk(m_work.path(), {"clone", "-q", "--bare", checkout, bare}));
@@ -386,9 +384,23 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     m_panel->refresh();
     QCOMPARE(child<QListWidget>("changedFiles")->count(), 1);
 
+    // No test command to detect: the user types one, and the setting keeps it for this source.
     auto *push = child<QPushButton>("commitAndPush");
+    auto *runTests = child<QPushButton>("runTests");
+    auto *command = child<QLineEdit>("testCommand");
+    QVERIFY(command->placeholderText().startsWith(u"No test command found"_s));
+    QVERIFY(!runTests->isEnabled());
+    QVERIFY(!push->isEnabled());
+    command->setFocus();
+    QTest::keyClicks(command, u"echo 'two tests failed'; exit 3"_s);
+    QTest::keyClick(command, Qt::Key_Return);
+    QVERIFY(runTests->isEnabled());
+    const QString stored =
+        QString::fromUtf8(readFile(m_home.filePath(u".config/tandem/tandem.conf"_s)));
+    QVERIFY2(stored.contains(u"two tests failed"_s), qPrintable(stored));
+
     QSignalSpy tested(m_panel, &ui::RepositoryPanel::testsFinished);
-    QTest::mouseClick(child<QPushButton>("runTests"), Qt::LeftButton);
+    QTest::mouseClick(runTests, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!tested.isEmpty(), kJobTimeoutMs);
     QCOMPARE(tested.constFirst().at(0).toBool(), false);
     QVERIFY(child<QLabel>("testResult")->text().startsWith(u"Failed"_s));
