@@ -274,10 +274,7 @@ QWidget *RepositoryPanel::buildPullRequest()
     m_prBody->setMaximumHeight(100);
     // Once the user has written in them, the texts are theirs and no refresh replaces them.
     connect(m_prTitle, &QLineEdit::textEdited, this, [this] { m_pullRequestEdited = true; });
-    connect(m_prBody, &QPlainTextEdit::textChanged, this, [this] {
-        if (m_prBody->hasFocus())
-            m_pullRequestEdited = true;
-    });
+    connect(m_prBody, &QPlainTextEdit::textChanged, this, [this] { m_pullRequestEdited = true; });
 
     auto *copy = new QPushButton(tr("Copy"));
     copy->setObjectName(QStringLiteral("copyPullRequest"));
@@ -351,38 +348,46 @@ void RepositoryPanel::refresh()
 
     m_changes = workspace->changedFiles();
     const QByteArray fingerprint = fingerprintOf(m_changes);
-    const QByteArray selected = m_files->currentItem()
-                                    ? m_files->currentItem()->data(kPathRole).toByteArray()
-                                    : QByteArray();
     if (fingerprint != m_fingerprint) {
         m_fingerprint = fingerprint;
-        m_files->clear();
-        for (const vcs::ChangedFile &file : m_changes) {
-            auto *item = new QListWidgetItem(QStringLiteral("%1  %2   +%3 −%4")
-                                                 .arg(statusLetter(file.status), file.displayPath)
-                                                 .arg(file.additions)
-                                                 .arg(file.deletions));
-            item->setData(kPathRole, file.path);
-            m_files->addItem(item);
-        }
-        int row = m_changes.empty() ? -1 : 0;
-        for (int i = 0; i < int(m_changes.size()); ++i) {
-            if (m_changes[size_t(i)].path == selected)
-                row = i;
-        }
-        m_files->setCurrentRow(row);
-        showFile(row);
+        showChangedFiles();
     }
 
     // A result is about the files it ran on: after any change the tests have to run again.
-    if (m_gate.state() != TestGate::State::Running && m_fingerprint != m_testedFingerprint
-        && m_gate.state() != TestGate::State::NotRun) {
+    const bool decided =
+        m_gate.state() == TestGate::State::Passed || m_gate.state() == TestGate::State::Failed;
+    if (decided && m_fingerprint != m_testedFingerprint) {
         m_gate.setState(TestGate::State::NotRun);
+        m_testResult->setStyleSheet(QString());
         m_testResult->setText(tr("Files changed since the tests ran: run them again."));
     }
     updatePullRequest();
     updateGate();
     emit refreshed();
+}
+
+// The list anew, with the file that was selected still selected when it is still there.
+void RepositoryPanel::showChangedFiles()
+{
+    const QListWidgetItem *current = m_files->currentItem();
+    const QByteArray selected = current ? current->data(kPathRole).toByteArray() : QByteArray();
+
+    const QSignalBlocker quiet(m_files);
+    m_files->clear();
+    int row = m_changes.empty() ? -1 : 0;
+    for (const vcs::ChangedFile &file : m_changes) {
+        auto *item = new QListWidgetItem(QStringLiteral("%1  %2   +%3 −%4")
+                                             .arg(statusLetter(file.status), file.displayPath)
+                                             .arg(file.additions)
+                                             .arg(file.deletions));
+        item->setData(kPathRole, file.path);
+        item->setToolTip(file.displayPath);
+        if (file.path == selected)
+            row = m_files->count();
+        m_files->addItem(item);
+    }
+    m_files->setCurrentRow(row);
+    showFile(row);
 }
 
 void RepositoryPanel::showFile(int row)

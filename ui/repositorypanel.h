@@ -70,6 +70,7 @@ private:
     QWidget *buildTests();
     QWidget *buildPullRequest();
     QWidget *buildPush();
+    void showChangedFiles();
     void showFile(int row);
     void updateGate();
     void updatePullRequest();

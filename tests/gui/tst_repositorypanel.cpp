@@ -415,6 +415,13 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QVERIFY(child<QLabel>("testResult")->text().contains(u"run them again"_s));
     QVERIFY(!push->isEnabled());
 
+    // A title the user wrote stays through refreshes and becomes the commit's subject.
+    auto *title = child<QLineEdit>("pullRequestTitle");
+    title->selectAll();
+    QTest::keyClicks(title, u"Say more in the README"_s);
+    m_panel->refresh();
+    QCOMPARE(title->text(), u"Say more in the README"_s);
+
     child<QCheckBox>("testOverride")->setChecked(true);
     QVERIFY(push->isEnabled());
     QSignalSpy pushed(m_panel, &ui::RepositoryPanel::pushFinished);
@@ -435,6 +442,8 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QVERIFY(!status.contains(u"ushed refs/"_s));
     QVERIFY(!status.contains(kToken));
     QCOMPARE(git(bare, {"for-each-ref"}), remoteBefore);
+    QCOMPARE(git(m_session->workspace(), {"log", "-1", "--format=%s"}),
+             u"Say more in the README"_s);
 
     const QString audit = QString::fromUtf8(readFile(m_work.filePath(u"audit.jsonl"_s)));
     QVERIFY(audit.contains(u"test_gate_override"_s));
