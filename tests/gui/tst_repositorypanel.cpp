@@ -142,6 +142,7 @@ private slots:
     void cleanupTestCase();
     void fixTestAndPush();
     void rejectedPushShowsTheRef();
+    void nonFastForwardIsNeverForced();
 
 private:
     void startModelServer();
@@ -451,6 +452,43 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QVERIFY(!audit.contains(kToken));
 
     QVERIFY(!saveScreenshot(m_window.get(), u"repositorypanel-rejected.png"_s).isEmpty());
+}
+
+// Case 25's third scenario: someone else pushed the branch first. The panel reports the ref as
+// failed with the way out (fetch and rebase), and the remote keeps their commit.
+void TestRepositoryPanel::nonFastForwardIsNeverForced()
+{
+    const QString checkout = m_work.filePath(u"contested"_s);
+    const QString bare = m_work.filePath(u"contested-remote.git"_s);
+    QVERIFY(QDir().mkpath(checkout));
+    QVERIFY(writeFile(checkout + u"/README.md"_s, "# Contested\n"));
+    QVERIFY(gitOk(checkout, {"init", "-q", "-b", "main"}) && gitOk(checkout, {"add", "-A"})
+            && gitOk(checkout, {"commit", "-qm", "Contested"}));
+    QVERIFY(gitOk(m_work.path(), {"clone", "-q", "--bare", checkout, bare}));
+    QVERIFY(gitOk(checkout, {"remote", "add", "origin", bare}));
+
+    openSession(checkout);
+    const QString ref = u"refs/heads/"_s + m_session->reviewWorkspace()->branchName();
+    QVERIFY(gitOk(checkout, {"commit", "-q", "--allow-empty", "-m", "theirs"}));
+    QVERIFY(gitOk(checkout, {"push", "-q", bare, u"HEAD:"_s + ref}));
+    const QString theirs = git(bare, {"rev-parse", ref});
+
+    QVERIFY(writeFile(m_session->workspace() + u"/README.md"_s, "# Contested\n\nMine.\n"));
+    m_panel->refresh();
+    child<QCheckBox>("testOverride")->setChecked(true);
+    QSignalSpy pushed(m_panel, &ui::RepositoryPanel::pushFinished);
+    QTest::mouseClick(child<QPushButton>("commitAndPush"), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!pushed.isEmpty(), kJobTimeoutMs);
+    QCOMPARE(pushed.constFirst().at(0).toBool(), false);
+
+    auto *refs = child<QTreeWidget>("pushRefs");
+    QCOMPARE(refs->topLevelItemCount(), 1);
+    QCOMPARE(refs->topLevelItem(0)->text(0), ref);
+    QVERIFY(refs->topLevelItem(0)->text(1) != u"pushed"_s);
+    const QString status = child<QLabel>("repositoryStatus")->text();
+    QVERIFY2(status.contains(u"Push rejected: "_s) && status.contains(u"fetch, rebase"_s),
+             qPrintable(status));
+    QCOMPARE(git(bare, {"rev-parse", ref}), theirs);
 }
 
 int main(int argc, char *argv[])
