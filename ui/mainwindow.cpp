@@ -6,9 +6,11 @@
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
 #include "ui/modelbanner.h"
+#include "ui/repositorypanel.h"
 
 #include "artifacts/artifactextractor.h"
 
+#include <QDockWidget>
 #include <QGuiApplication>
 #include <QScreen>
 #include <QShortcut>
@@ -105,6 +107,28 @@ ComputerMonitor *MainWindow::addComputerMonitor()
     m_splitter->setStretchFactor(1, 2);
     connect(m_monitor, &ComputerMonitor::stopRequested, this, &MainWindow::stopTask);
     return m_monitor;
+}
+
+RepositoryPanel *MainWindow::addRepositoryPanel(agent::ReviewTask &session)
+{
+    if (m_repository)
+        return m_repository;
+
+    m_repository = new RepositoryPanel(session);
+    m_repository->setObjectName(QStringLiteral("repositoryPanel"));
+    auto *dock = new QDockWidget(tr("Repository"), this);
+    dock->setObjectName(QStringLiteral("repositoryDock"));
+    dock->setWidget(m_repository);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    connect(m_chat, &ChatView::sendRequested, m_repository, &RepositoryPanel::setTask);
+    connect(m_runner, &AgentRunner::runningChanged, m_repository,
+            &RepositoryPanel::setAgentRunning);
+    connect(m_runner, &AgentRunner::replyStarted, m_repository, &RepositoryPanel::beginReply);
+    connect(m_runner, &AgentRunner::textDelta, m_repository, &RepositoryPanel::appendReplyText);
+    // Any tool may have changed files: a diff of the workspace is cheap next to a tool call.
+    connect(m_runner, &AgentRunner::toolCallFinished, m_repository, &RepositoryPanel::refresh);
+    return m_repository;
 }
 
 void MainWindow::connectExtractor()

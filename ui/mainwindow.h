@@ -8,7 +8,8 @@ class QSplitter;
 
 namespace tandem::agent {
 class AgentLoop;
-}
+class ReviewTask;
+} // namespace tandem::agent
 
 namespace tandem::artifacts {
 class ArtifactExtractor;
@@ -21,6 +22,7 @@ class ApprovalBridge;
 class ArtifactPane;
 class ChatView;
 class ComputerMonitor;
+class RepositoryPanel;
 
 // Tandem's window: a banner naming the model and the workspace, the chat on the left and the
 // artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
@@ -47,6 +49,11 @@ public:
     ComputerMonitor *addComputerMonitor();
     ComputerMonitor *computerMonitor() const { return m_monitor; }
 
+    // Docks the repository panel of `session`, whose loop the window runs: the review branch,
+    // its diff, tests, pull request and push. The session must outlive the window.
+    RepositoryPanel *addRepositoryPanel(agent::ReviewTask &session);
+    RepositoryPanel *repositoryPanel() const { return m_repository; }
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
@@ -63,6 +70,7 @@ private:
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
     ApprovalBridge *m_approvals = nullptr;
+    RepositoryPanel *m_repository = nullptr;
 };
 
 } // namespace tandem::ui

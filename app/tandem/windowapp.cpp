@@ -15,6 +15,7 @@
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
+#include "ui/repositorypanel.h"
 #include "ui/webenginesetup.h"
 
 #include <QApplication>
@@ -110,6 +111,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     window.chatView()->setAskForEveryTool(policy->asksForEveryTool());
     QObject::connect(window.chatView(), &ui::ChatView::askForEveryToolChanged, &window,
                      [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
+    window.addRepositoryPanel(session);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();

@@ -275,16 +275,23 @@ base::Result<ReviewOutcome> ReviewTask::execute()
 
 base::Result<TestRun> ReviewTask::runTests()
 {
-    TestRun run;
-    const std::optional<TestCommand> &command = m_testCommand;
-    if (!command)
-        return run;
+    if (!m_testCommand)
+        return TestRun{};
+    return runTests(*m_testCommand, m_cancel);
+}
 
-    run.command = command->argv.join(QLatin1Char(' '));
+base::Result<TestRun> ReviewTask::runTests(const TestCommand &command,
+                                           const base::CancelToken &cancel)
+{
+    if (!m_sandbox)
+        return base::fail("not_prepared", QStringLiteral("The task was not prepared."));
+
+    TestRun run;
+    run.command = command.argv.join(QLatin1Char(' '));
     sandbox::ExecRequest request;
-    request.argv = command->argv;
+    request.argv = command.argv;
     request.timeout = kTestTimeout;
-    auto result = m_sandbox->exec(request, m_cancel);
+    auto result = m_sandbox->exec(request, cancel);
     if (!result)
         return std::unexpected(result.error());
 
@@ -292,7 +299,7 @@ base::Result<TestRun> ReviewTask::runTests()
     run.passed = result->exitCode == 0 && !result->timedOut && !result->cancelled;
     run.tail = QString::fromUtf8(result->stdoutData + result->stderrData).right(kTestTailChars);
     m_audit.record("test_run", {{"command", run.command.toStdString()},
-                                {"origin", command->origin.toStdString()},
+                                {"origin", command.origin.toStdString()},
                                 {"exit_code", run.exitCode},
                                 {"timed_out", result->timedOut},
                                 {"passed", run.passed}});

@@ -88,6 +88,16 @@ public:
 
     AgentLoop *loop() const { return m_loop.get(); }
     QString workspace() const;
+    const ReviewTaskOptions &options() const { return m_options; }
+    audit::AuditLog &auditLog() const { return m_audit; }
+
+    // For a window that shows the workspace and commits and pushes by hand; null before
+    // prepare(). Not to be used while the loop runs on another thread, except to read files.
+    vcs::ReviewWorkspace *reviewWorkspace() const { return m_workspace.get(); }
+    // The repository's test command as it was before the model could change the files.
+    std::optional<TestCommand> testCommand() const { return m_testCommand; }
+    // Runs `command` in the session's sandbox and audits the result; `cancel` stops it.
+    base::Result<TestRun> runTests(const TestCommand &command, const base::CancelToken &cancel);
     // Which sandbox the session's commands run in and under what rules, for the window.
     QString sandboxSummary() const { return m_sandboxSummary; }
 

@@ -26,6 +26,7 @@ using CommitHandle = GitHandle<git_commit, git_commit_free>;
 using TreeHandle = GitHandle<git_tree, git_tree_free>;
 using IndexHandle = GitHandle<git_index, git_index_free>;
 using DiffHandle = GitHandle<git_diff, git_diff_free>;
+using PatchHandle = GitHandle<git_patch, git_patch_free>;
 using DiffStatsHandle = GitHandle<git_diff_stats, git_diff_stats_free>;
 using RemoteHandle = GitHandle<git_remote, git_remote_free>;
 using SignatureHandle = GitHandle<git_signature, git_signature_free>;

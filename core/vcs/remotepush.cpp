@@ -24,11 +24,12 @@ bool isReviewBranch(const QByteArray &refName)
 } // namespace
 
 RemotePush::RemotePush(git_repository *repository, QString remoteName, QByteArray refName,
-                       Credentials credentials)
+                       Credentials credentials, PushControl control)
     : m_repository(repository)
     , m_remoteName(std::move(remoteName))
     , m_refName(std::move(refName))
     , m_credentials(std::move(credentials))
+    , m_control(std::move(control))
 {}
 
 base::Result<PushReport> RemotePush::run()
@@ -51,6 +52,11 @@ base::Result<PushReport> RemotePush::run()
     qCInfo(lcVcs).noquote() << "pushing" << m_refName << "to" << m_remoteName << m_report.remoteUrl;
     const int code = git_remote_push(remote->get(), &refspecs, &options);
     m_report.remoteOutput = remoteOutput();
+    if (code < 0 && cancelled()) {
+        const base::Error failure = cancellation();
+        qCInfo(lcVcs).noquote() << failure.message;
+        return std::unexpected(failure);
+    }
     if (code < 0) {
         const base::Error failure = transferFailure(code);
         qCWarning(lcVcs).noquote() << failure.message;
@@ -91,6 +97,8 @@ git_push_options RemotePush::pushOptions()
     options.callbacks.push_negotiation = &RemotePush::onNegotiation;
     options.callbacks.push_update_reference = &RemotePush::onUpdateReference;
     options.callbacks.sideband_progress = &RemotePush::onSideband;
+    options.callbacks.push_transfer_progress = &RemotePush::onTransferProgress;
+    options.callbacks.pack_progress = &RemotePush::onPackProgress;
     options.callbacks.payload = this;
     options.proxy_opts.type = GIT_PROXY_AUTO;
     return options;
@@ -100,12 +108,17 @@ int RemotePush::onCredentials(git_credential **out, const char *url, const char 
                               unsigned int allowedTypes, void *payload)
 {
     auto *push = static_cast<RemotePush *>(payload);
+    if (push->cancelled())
+        return GIT_EUSER;
     return push->m_credentials.acquire(out, url, usernameFromUrl, allowedTypes);
 }
 
 int RemotePush::onNegotiation(const git_push_update **updates, size_t count, void *payload)
 {
     auto *push = static_cast<RemotePush *>(payload);
+    // The last moment at which stopping leaves the remote untouched for certain.
+    if (push->cancelled())
+        return GIT_EUSER;
     for (size_t i = 0; i < count; ++i) {
         const git_push_update *update = updates[i];
         push->m_negotiated.push_back(
@@ -130,7 +143,23 @@ int RemotePush::onSideband(const char *text, int length, void *payload)
     auto *push = static_cast<RemotePush *>(payload);
     if (length > 0)
         push->m_sideband.append(text, length);
+    return push->cancelled() ? GIT_EUSER : 0;
+}
+
+int RemotePush::onTransferProgress(unsigned int current, unsigned int total, size_t bytes,
+                                   void *payload)
+{
+    auto *push = static_cast<RemotePush *>(payload);
+    if (push->cancelled())
+        return GIT_EUSER;
+    if (push->m_control.onProgress)
+        push->m_control.onProgress({current, total, bytes});
     return 0;
+}
+
+int RemotePush::onPackProgress(int, uint32_t, uint32_t, void *payload)
+{
+    return static_cast<RemotePush *>(payload)->cancelled() ? GIT_EUSER : 0;
 }
 
 void RemotePush::completeReport()
@@ -176,6 +205,14 @@ base::Error RemotePush::transferFailure(int code) const
         QStringLiteral("push_failed"),
         m_credentials.scrub(QStringLiteral("cannot push %1 to %2 (%3): %4")
                                 .arg(ref, m_remoteName, m_report.remoteUrl, reason)));
+}
+
+base::Error RemotePush::cancellation() const
+{
+    return base::Error::make(
+        QStringLiteral("cancelled"),
+        QStringLiteral("the push of %1 to %2 was stopped; the commit stays in the workspace")
+            .arg(QString::fromUtf8(m_refName), m_remoteName));
 }
 
 base::Error RemotePush::rejection() const

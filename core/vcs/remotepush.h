@@ -2,6 +2,7 @@
 
 #include "vcs/credentialprovider.h"
 #include "vcs/githandle.h"
+#include "vcs/pushcontrol.h"
 #include "vcs/pushreport.h"
 #include "vcs/reviewworkspace.h"
 
@@ -21,9 +22,11 @@ class RemotePush
 {
 public:
     RemotePush(git_repository *repository, QString remoteName, QByteArray refName,
-               Credentials credentials);
+               Credentials credentials, PushControl control = {});
 
     base::Result<PushReport> run();
+    // What the remote said of each ref so far, also when run() failed.
+    const PushReport &report() const { return m_report; }
 
 private:
     struct Negotiated
@@ -37,12 +40,17 @@ private:
     static int onNegotiation(const git_push_update **updates, size_t count, void *payload);
     static int onUpdateReference(const char *refname, const char *status, void *payload);
     static int onSideband(const char *text, int length, void *payload);
+    static int onTransferProgress(unsigned int current, unsigned int total, size_t bytes,
+                                  void *payload);
+    static int onPackProgress(int stage, uint32_t current, uint32_t total, void *payload);
 
     base::Result<RemoteHandle> openRemote();
     git_push_options pushOptions();
     void completeReport();
     base::Error transferFailure(int code) const;
     base::Error rejection() const;
+    base::Error cancellation() const;
+    bool cancelled() const { return m_control.cancel.isCancelled(); }
     QString remoteOutput() const;
 
     git_repository *m_repository;
@@ -50,6 +58,7 @@ private:
     QByteArray m_refName;
     QString m_rawUrl;
     CredentialProvider m_credentials;
+    PushControl m_control;
     PushReport m_report;
     QByteArray m_sideband;
     std::vector<Negotiated> m_negotiated;

@@ -39,6 +39,8 @@ struct ReviewWorkspace::Private : PreparedWorkspace
     {}
 
     QByteArray refName() const { return QByteArray("refs/heads/") + branchName.toUtf8(); }
+
+    PushReport lastPush;
 };
 
 Credentials Credentials::fromEnvironment()
@@ -181,11 +183,31 @@ base::Result<CommitInfo> ReviewWorkspace::commitAll(const QString &message)
     return commit.commitAll(message);
 }
 
+std::vector<ChangedFile> ReviewWorkspace::changedFiles() const
+{
+    const auto diff = diffAgainstBase(*d);
+    return diff ? diff->files() : std::vector<ChangedFile>();
+}
+
 base::Result<PushReport> ReviewWorkspace::push(const QString &remoteName,
                                                const Credentials &credentials)
 {
-    RemotePush push(d->repository.get(), remoteName, d->refName(), credentials);
-    return push.run();
+    return push(remoteName, credentials, PushControl{});
+}
+
+base::Result<PushReport> ReviewWorkspace::push(const QString &remoteName,
+                                               const Credentials &credentials,
+                                               const PushControl &control)
+{
+    RemotePush push(d->repository.get(), remoteName, d->refName(), credentials, control);
+    auto result = push.run();
+    d->lastPush = push.report();
+    return result;
+}
+
+PushReport ReviewWorkspace::lastPushReport() const
+{
+    return d->lastPush;
 }
 
 QString reviewBranchName(const QString &task)

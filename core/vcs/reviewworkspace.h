@@ -1,5 +1,7 @@
 #pragma once
 
+#include "vcs/changedfile.h"
+#include "vcs/pushcontrol.h"
 #include "vcs/pushreport.h"
 
 #include "base/error.h"
@@ -7,6 +9,7 @@
 #include <QString>
 
 #include <memory>
+#include <vector>
 
 namespace tandem::vcs {
 
@@ -62,6 +65,7 @@ public:
     bool hasChanges() const;
     QString diff() const; // unified diff of the working tree against the base
     QString diffStat() const;
+    std::vector<ChangedFile> changedFiles() const; // one entry per path, in git's order
 
     // Removes the workspace and its review branch, for a run that ended before any work worth
     // keeping. A worktree is pruned from the user's repository; a clone's folder is deleted.
@@ -78,6 +82,15 @@ public:
 
     // Pushes the review branch to the named remote and checks every ref the remote answered.
     base::Result<PushReport> push(const QString &remoteName, const Credentials &credentials);
+
+    // The same, watched and stoppable from another thread. The workspace must not be used
+    // elsewhere while it runs.
+    base::Result<PushReport> push(const QString &remoteName, const Credentials &credentials,
+                                  const PushControl &control);
+
+    // What the remote said of each ref in the last push, refused refs included; empty before
+    // the first push and after one that failed before the remote answered.
+    PushReport lastPushReport() const;
 
 private:
     struct Private;

@@ -100,6 +100,40 @@ QByteArray readableHeader(const QByteArray &header)
     return out;
 }
 
+// The form git prints a name in when it is not readable as it is: quoted, with every byte
+// outside printable ASCII as an octal escape, so that the bytes can be read back exactly.
+QString quotedPath(const QByteArray &path)
+{
+    QString quoted(QLatin1Char('"'));
+    for (const char c : path) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (c == '"' || c == '\\')
+            quoted += QStringLiteral("\\") + QLatin1Char(c);
+        else if (byte < 0x20 || byte >= 0x7f)
+            quoted += QStringLiteral("\\%1").arg(uint(byte), 3, 8, QLatin1Char('0'));
+        else
+            quoted += QLatin1Char(c);
+    }
+    return quoted + QLatin1Char('"');
+}
+
+ChangedFile::Status statusOf(git_delta_t status)
+{
+    switch (status) {
+    case GIT_DELTA_ADDED:
+    case GIT_DELTA_UNTRACKED:
+        return ChangedFile::Status::Added;
+    case GIT_DELTA_DELETED:
+        return ChangedFile::Status::Deleted;
+    case GIT_DELTA_RENAMED:
+        return ChangedFile::Status::Renamed;
+    case GIT_DELTA_TYPECHANGE:
+        return ChangedFile::Status::TypeChanged;
+    default:
+        return ChangedFile::Status::Modified;
+    }
+}
+
 int appendLine(const git_diff_delta *, const git_diff_hunk *, const git_diff_line *line,
                void *payload)
 {
@@ -163,6 +197,41 @@ QString WorkspaceDiff::patch() const
         return {};
     }
     return QString::fromUtf8(patch);
+}
+
+std::vector<ChangedFile> WorkspaceDiff::files() const
+{
+    std::vector<ChangedFile> files;
+    const size_t count = git_diff_num_deltas(m_diff.get());
+    for (size_t i = 0; i < count; ++i) {
+        const git_diff_delta *delta = git_diff_get_delta(m_diff.get(), i);
+        ChangedFile file;
+        const bool deleted = delta->status == GIT_DELTA_DELETED;
+        file.path = QByteArray(deleted ? delta->old_file.path : delta->new_file.path);
+        file.displayPath =
+            isReadable(file.path) ? QString::fromUtf8(file.path) : quotedPath(file.path);
+        file.status = statusOf(delta->status);
+
+        git_patch *raw = nullptr;
+        if (git_patch_from_diff(&raw, m_diff.get(), i) < 0) {
+            qCWarning(lcVcs) << "cannot read the diff of" << file.displayPath << ":"
+                             << GitLibrary::lastError();
+            files.push_back(std::move(file));
+            continue;
+        }
+        PatchHandle patch(raw);
+        file.binary = (delta->flags & GIT_DIFF_FLAG_BINARY) != 0;
+        size_t additions = 0;
+        size_t deletions = 0;
+        git_patch_line_stats(nullptr, &additions, &deletions, raw);
+        file.additions = int(additions);
+        file.deletions = int(deletions);
+        QByteArray text;
+        git_patch_print(raw, &appendLine, &text);
+        file.patch = QString::fromUtf8(text);
+        files.push_back(std::move(file));
+    }
+    return files;
 }
 
 QString WorkspaceDiff::stat() const

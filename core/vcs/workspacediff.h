@@ -1,10 +1,13 @@
 #pragma once
 
+#include "vcs/changedfile.h"
 #include "vcs/githandle.h"
 
 #include "base/error.h"
 
 #include <QString>
+
+#include <vector>
 
 namespace tandem::vcs::detail {
 
@@ -20,6 +23,7 @@ public:
     bool isEmpty() const;
     QString patch() const;
     QString stat() const;
+    std::vector<ChangedFile> files() const;
 
 private:
     explicit WorkspaceDiff(DiffHandle diff);

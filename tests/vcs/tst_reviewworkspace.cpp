@@ -207,6 +207,10 @@ private slots:
     void commitRefuses();
     void freshCloneIsClean_data();
     void freshCloneIsClean();
+    void changedFilesKeepNames();
+    void newFileLine_data();
+    void newFileLine();
+    void pushProgressAndCancel();
     void pushAuthentication_data();
     void pushAuthentication();
     void pushRejected_data();
@@ -732,6 +736,123 @@ void tst_ReviewWorkspace::freshCloneIsClean()
     QVERIFY(!diff.contains(QString::fromUtf8("cafe\xcc\x81")));
 }
 
+// Case 26 in the repository panel's list: NFC and NFD twins are two entries, each with its own
+// diff, and a name that is not UTF-8 keeps its bytes and is shown in git's quoted form.
+void tst_ReviewWorkspace::changedFilesKeepNames()
+{
+    const QString dir = m_work.filePath(u"names"_s);
+    QVERIFY(QDir().mkpath(dir));
+    QVERIFY(run(u"/bin/sh"_s, {"-c", QString::fromUtf8(kUnicodeRecipe)}, dir).ok());
+    const QString bare = dir + u"/origin.git"_s;
+    QVERIFY(gitOk(dir, {"clone", "-q", "--bare", "src", bare}));
+    auto prepared = ReviewWorkspace::prepare(QUrl::fromLocalFile(bare).toString(),
+                                             u"Edit the docs"_s, workspacesRoot());
+    QVERIFY2(prepared, qPrintable(errorOf(prepared)));
+    ReviewWorkspace &workspace = **prepared;
+    const QString ws = workspace.path();
+    QVERIFY(workspace.changedFiles().empty());
+
+    QVERIFY(appendRawPath(ws, "docs/caf\xc3\xa9.md", "nfc more\n"));
+    QVERIFY(appendRawPath(ws, "docs/cafe\xcc\x81.md", "nfd more\n"));
+    QVERIFY(appendRawPath(ws, "docs/r\xe9sum\xe9.txt", "latin1 more\n"));
+    QVERIFY(writeBytes(ws + u"/added.txt"_s, "one\ntwo\n"));
+
+    const std::vector<ChangedFile> files = workspace.changedFiles();
+    QCOMPARE(files.size(), size_t(4));
+    QMap<QByteArray, const ChangedFile *> byPath;
+    for (const ChangedFile &file : files)
+        byPath.insert(file.path, &file);
+    QCOMPARE(byPath.size(), 4);
+
+    const ChangedFile *nfc = byPath.value("docs/caf\xc3\xa9.md");
+    const ChangedFile *nfd = byPath.value("docs/cafe\xcc\x81.md");
+    const ChangedFile *latin1 = byPath.value("docs/r\xe9sum\xe9.txt");
+    const ChangedFile *added = byPath.value("added.txt");
+    QVERIFY(nfc && nfd && latin1 && added);
+    QCOMPARE(nfc->displayPath, QString::fromUtf8("docs/caf\xc3\xa9.md"));
+    QCOMPARE(nfd->displayPath, QString::fromUtf8("docs/cafe\xcc\x81.md"));
+    QVERIFY(nfc->patch.contains(u"\n+nfc more\n"_s) && !nfc->patch.contains(u"nfd"_s));
+    QVERIFY(nfd->patch.contains(u"\n+nfd more\n"_s) && !nfd->patch.contains(u"nfc"_s));
+    QCOMPARE(latin1->displayPath, u"\"docs/r\\351sum\\351.txt\""_s);
+    QVERIFY(latin1->patch.contains(u"\n+latin1 more\n"_s));
+    QCOMPARE(nfc->status, ChangedFile::Status::Modified);
+    QCOMPARE(nfc->additions, 1);
+    QCOMPARE(nfc->deletions, 0);
+    QCOMPARE(added->status, ChangedFile::Status::Added);
+    QCOMPARE(added->additions, 2);
+}
+
+void tst_ReviewWorkspace::newFileLine_data()
+{
+    QTest::addColumn<int>("patchLine");
+    QTest::addColumn<int>("fileLine");
+
+    // Lines 0-3 are headers; the hunk starts at line 10 of the new file.
+    QTest::newRow("header") << 0 << 1;
+    QTest::newRow("hunk header") << 4 << 10;
+    QTest::newRow("context") << 5 << 10;
+    QTest::newRow("removed line: the line that follows it") << 6 << 11;
+    QTest::newRow("added line") << 7 << 11;
+    QTest::newRow("second added line") << 8 << 12;
+    QTest::newRow("context after") << 9 << 13;
+    QTest::newRow("second hunk") << 11 << 40;
+    QTest::newRow("past the end") << 99 << 41;
+}
+
+void tst_ReviewWorkspace::newFileLine()
+{
+    QFETCH(int, patchLine);
+    QFETCH(int, fileLine);
+
+    ChangedFile file;
+    file.patch = u"diff --git a/f b/f\nindex 1..2 100644\n--- a/f\n+++ b/f\n"
+                 "@@ -10,3 +10,4 @@ void f()\n a\n-b\n+c\n+d\n e\n"
+                 "@@ -38,2 +40,2 @@\n x\n-y\n+z\n"_s;
+    QCOMPARE(file.newFileLine(patchLine), fileLine);
+}
+
+// The window pushes off its own thread: progress reaches the caller, and a stop before the
+// remote got anything leaves it as it was, reported as stopped, not as a failure of the remote.
+void tst_ReviewWorkspace::pushProgressAndCancel()
+{
+    const QString checkout = makeCheckout(u"progress"_s);
+    const QString bare = makeRemote(u"progress"_s, checkout);
+    QVERIFY(!bare.isEmpty());
+    auto prepared = ReviewWorkspace::prepare(checkout, u"Add data"_s, workspacesRoot());
+    QVERIFY2(prepared, qPrintable(errorOf(prepared)));
+    ReviewWorkspace &workspace = **prepared;
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(writeBytes(workspace.path() + u"/data/%1.txt"_s.arg(i), QByteArray::number(i)));
+    auto commit = workspace.commitAll(u"Add data"_s);
+    QVERIFY2(commit, qPrintable(errorOf(commit)));
+    const QString ref = u"refs/heads/"_s + workspace.branchName();
+    const QString before = remoteRefs(bare);
+
+    PushControl stopped;
+    stopped.cancel.cancel();
+    auto cancelled = workspace.push(u"origin"_s, {{}, kToken}, stopped);
+    QVERIFY(!cancelled);
+    QCOMPARE(cancelled.error().code, u"cancelled"_s);
+    QVERIFY2(cancelled.error().message.contains(ref), qPrintable(errorOf(cancelled)));
+    QCOMPARE(remoteRefs(bare), before);
+    QVERIFY(workspace.lastPushReport().refs.empty());
+
+    PushControl watched;
+    std::vector<PushProgress> seen;
+    watched.onProgress = [&seen](const PushProgress &progress) { seen.push_back(progress); };
+    auto pushed = workspace.push(u"origin"_s, {{}, kToken}, watched);
+    QVERIFY2(pushed, qPrintable(errorOf(pushed)));
+    QVERIFY(!seen.empty());
+    QVERIFY(seen.back().objectsTotal >= 20);
+    QCOMPARE(seen.back().objectsSent, seen.back().objectsTotal);
+    QCOMPARE(remoteRef(bare, ref), commit->sha);
+    QCOMPARE(workspace.lastPushReport().refs.size(), size_t(1));
+    QVERIFY(workspace.lastPushReport().allAccepted());
+    QCOMPARE(
+        git(workspace.path(), {"rev-parse", u"refs/remotes/origin/"_s + workspace.branchName()}),
+        commit->sha);
+}
+
 void tst_ReviewWorkspace::pushAuthentication_data()
 {
     QTest::addColumn<QString>("username");
@@ -870,6 +991,22 @@ void tst_ReviewWorkspace::pushRejected()
     QVERIFY(!message.contains(kToken));
     QVERIFY(!message.contains(u'\n'));
     QCOMPARE(remoteRefs(bare), before);
+
+    // The window lists each ref: a refusal the remote sent names the ref and its reason.
+    const PushReport report = workspace.lastPushReport();
+    if (!moveRemoteFirst) {
+        QCOMPARE(report.refs.size(), size_t(1));
+        QCOMPARE(report.refs.front().ref, ref);
+        QVERIFY(!report.refs.front().accepted);
+        QVERIFY(!report.allAccepted());
+        QVERIFY2(report.remoteOutput.contains(reason), qPrintable(report.remoteOutput));
+    }
+    for (const PushReport::RefResult &result : report.refs)
+        QVERIFY(!result.accepted);
+    // Nor does the workspace believe the remote has it.
+    QVERIFY(!gitRun(workspace.path(), {"rev-parse", "-q", "--verify",
+                                       u"refs/remotes/origin/"_s + workspace.branchName()})
+                 .ok());
 }
 
 void tst_ReviewWorkspace::pushToUnknownRemote()
