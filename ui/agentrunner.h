@@ -34,6 +34,7 @@ signals:
     void runningChanged(bool running);
     void replyStarted();
     void textDelta(const QString &text);
+    void toolInputDelta(const QString &id, const QString &name, const QString &partialJson);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
     void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallFinished(const QString &id, const QString &output, bool isError);

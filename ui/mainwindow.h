@@ -12,12 +12,14 @@ class AgentLoop;
 
 namespace tandem::artifacts {
 class ArtifactExtractor;
-}
+class ArtifactStore;
+} // namespace tandem::artifacts
 
 namespace tandem::ui {
 
 class AgentRunner;
 class ArtifactPane;
+class ArtifactToolFeed;
 class ChatView;
 class ComputerMonitor;
 
@@ -44,6 +46,10 @@ public:
     ComputerMonitor *addComputerMonitor();
     ComputerMonitor *computerMonitor() const { return m_monitor; }
 
+    // Shows the artifacts the model makes with the artifact tool that keeps them in `store`,
+    // which must outlive the window.
+    void showArtifactsFrom(artifacts::ArtifactStore &store);
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
@@ -57,6 +63,7 @@ private:
     artifacts::ArtifactExtractor *m_extractor = nullptr;
     ChatView *m_chat = nullptr;
     ArtifactPane *m_artifacts = nullptr;
+    ArtifactToolFeed *m_toolFeed = nullptr;
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
 };

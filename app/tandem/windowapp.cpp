@@ -6,6 +6,8 @@
 #include "modelsetup.h"
 
 #include "agent/reviewtask.h"
+#include "artifacts/artifactstore.h"
+#include "artifacts/artifacttool.h"
 #include "audit/auditlog.h"
 #include "tools/toolregistry.h"
 #include "ui/computermonitor.h"
@@ -72,13 +74,17 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         if (!opened)
             return showFatal(opened.error());
         computerUse = std::move(*opened);
-        options.addTools = [&computerUse, &showStep](tools::ToolRegistry &registry) {
-            computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
-                if (showStep)
-                    showStep(step);
-            });
-        };
     }
+    artifacts::ArtifactStore artifactStore;
+    options.addTools = [&artifactStore, &computerUse, &showStep](tools::ToolRegistry &registry) {
+        registry.add(std::make_unique<artifacts::ArtifactTool>(artifactStore));
+        if (!computerUse)
+            return;
+        computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
+            if (showStep)
+                showStep(step);
+        });
+    };
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
@@ -89,6 +95,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
+    window.showArtifactsFrom(artifactStore);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();
