@@ -68,11 +68,15 @@ void ArtifactInputStream::takeBetweenTokens(QChar c)
         if (c == u'"') {
             m_key.clear();
             m_state = State::InKey;
-        } else if (c == u'}') {
-            m_state = State::Done;
-        } else if (c != u',') {
-            m_state = State::Broken;
+        } else {
+            m_state = c == u'}' ? State::Done : State::Broken;
         }
+        return;
+    case State::AfterValue:
+        if (c == u',')
+            m_state = State::BeforeKey;
+        else
+            m_state = c == u'}' ? State::Done : State::Broken;
         return;
     case State::BeforeColon:
         m_state = c == u':' ? State::BeforeValue : State::Broken;
@@ -130,7 +134,7 @@ void ArtifactInputStream::endString()
         return;
     }
     m_complete.insert(m_key, true);
-    m_state = State::BeforeKey;
+    m_state = State::AfterValue;
 }
 
 // Numbers, booleans, null, objects and arrays: only their end matters.

@@ -35,6 +35,7 @@ private:
         BeforeValue,
         InString,
         InOtherValue,
+        AfterValue,
         Done,
         Broken
     };
