@@ -128,6 +128,7 @@ void ArtifactPane::beginToolArtifact(const QString &id, const QString &type, con
 
 void ArtifactPane::startStreaming(const QString &title)
 {
+    keepPendingEdit();
     m_streaming = true;
     m_editPause.stop();
     m_editor->setReadOnly(true);
@@ -180,6 +181,7 @@ void ArtifactPane::showToolArtifact(const artifacts::Artifact &artifact, int ver
         ensureWebView();
 
     m_streaming = false;
+    keepPendingEdit();
     const int known = int(m_toolArtifacts.value(artifact.id, -1));
     qCInfo(lcUi) << "tool artifact" << artifact.id << "version" << version;
     if (known >= 0) {
@@ -194,6 +196,18 @@ void ArtifactPane::showToolArtifact(const artifacts::Artifact &artifact, int ver
     m_versions.append(artifacts::ArtifactVersions(artifact.content));
     updateHistory();
     showArtifact(int(m_artifacts.size()) - 1);
+}
+
+// What the user typed since the last pause becomes a version before the model's arrives, so
+// stepping back finds it.
+void ArtifactPane::keepPendingEdit()
+{
+    if (!m_editPause.isActive() || m_current < 0)
+        return;
+
+    m_editPause.stop();
+    m_artifacts[m_current].content = m_editor->text();
+    m_versions[m_current].record(m_artifacts.at(m_current).content);
 }
 
 // The tool's call failed (the model is told why): the artifact shown before comes back.

@@ -113,6 +113,7 @@ private:
     void preparePage(const QString &artifactId);
     void showArtifact(int index);
     void startStreaming(const QString &title);
+    void keepPendingEdit();
     void setLexerFor(const artifacts::Artifact &artifact);
     void showCode(const artifacts::Artifact &artifact);
     void releasePage();

@@ -44,6 +44,7 @@ private slots:
     void lexerFollowsTheLanguage();
     void codeShowsWithoutAWebEngine();
     void versionsAndExportKeepTheText();
+    void typingBeforeAnUpdateIsKept();
 
 private:
     std::unique_ptr<ui::ArtifactPane> openPane();
@@ -195,6 +196,24 @@ void TestArtifactCode::versionsAndExportKeepTheText()
     QVERIFY(saved.open(QIODevice::ReadOnly));
     QCOMPARE(QString::fromUtf8(saved.readAll()), first);
     QVERIFY(!pane->webView());
+}
+
+// The model's update lands while the user is still typing: the typing becomes a version of its
+// own before the model's, not lost.
+void TestArtifactCode::typingBeforeAnUpdateIsKept()
+{
+    const auto pane = openPane();
+    QVERIFY(pane);
+    pane->showToolArtifact(
+        code(QStringLiteral("calc"), QStringLiteral("python"), QStringLiteral("x = 1\n")), 1);
+    pane->editor()->setCursorPosition(1, 0);
+    QTest::keyClicks(pane->editor(), QStringLiteral("y = 2"));
+    pane->showToolArtifact(
+        code(QStringLiteral("calc"), QStringLiteral("python"), QStringLiteral("x = 3\n")), 2);
+
+    QCOMPARE(pane->versions()->count(), 3);
+    QCOMPARE(pane->versions()->at(1), QStringLiteral("x = 1\ny = 2"));
+    QCOMPARE(pane->editor()->text(), QStringLiteral("x = 3\n"));
 }
 
 int main(int argc, char *argv[])
