@@ -76,6 +76,11 @@ void AgentRunner::relayLoopSignals()
         if (m_relaying)
             emit textDelta(text);
     });
+    connect(&m_loop, &AgentLoop::toolInputDelta, this,
+            [this](const QString &id, const QString &name, const QString &partialJson) {
+                if (m_relaying)
+                    emit toolInputDelta(id, name, partialJson);
+            });
     connect(&m_loop, &AgentLoop::toolCallStarted, this,
             [this](const QString &id, const QString &name, const QString &inputJson) {
                 if (m_relaying)

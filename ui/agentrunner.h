@@ -36,6 +36,7 @@ signals:
     void runningChanged(bool running);
     void replyStarted();
     void textDelta(const QString &text);
+    void toolInputDelta(const QString &id, const QString &name, const QString &partialJson);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
     void toolCallDetails(const QString &id, const QString &detailsJson);
     void toolCallImage(const QString &id, const QByteArray &base64, const QString &mediaType);

@@ -1,5 +1,6 @@
 #include "ui/artifactpane.h"
 
+#include "ui/artifactlexer.h"
 #include "ui/artifactschemehandler.h"
 #include "ui/elidedlabel.h"
 #include "ui/logging.h"
@@ -30,9 +31,6 @@
 #include <QWebEngineView>
 
 #include <Qsci/qscilexerdiff.h>
-#include <Qsci/qscilexerhtml.h>
-#include <Qsci/qscilexerjavascript.h>
-#include <Qsci/qscilexermarkdown.h>
 #include <Qsci/qsciscintilla.h>
 
 namespace tandem::ui {
@@ -54,21 +52,9 @@ const char *const paneStyle = R"(
                     color: #7f1d1d; }
 )";
 
-// The lexer for an artifact's type, or nullptr for plain text (Mermaid has none).
-QsciLexer *makeLexer(const QString &type, QObject *parent)
+bool isCode(const artifacts::Artifact &artifact)
 {
-    if (type == u"html" || type == u"svg") {
-        auto *lexer = new QsciLexerHTML(parent);
-        // Scintilla's SGML keywords are upper case only, so the usual lower-case
-        // <!doctype html> would show as an error.
-        lexer->setColor(lexer->color(QsciLexerHTML::SGMLCommand), QsciLexerHTML::SGMLError);
-        return lexer;
-    }
-    if (type == u"jsx" || type == u"tsx")
-        return new QsciLexerJavaScript(parent);
-    if (type == u"markdown")
-        return new QsciLexerMarkdown(parent);
-    return nullptr;
+    return artifact.type == u"code";
 }
 
 void styleEditor(QsciScintilla *editor)
@@ -124,12 +110,30 @@ ArtifactPane::~ArtifactPane()
 void ArtifactPane::beginArtifact()
 {
     ensureWebView();
+    startStreaming(tr("New page"));
+}
 
+// The model is writing the tool's input: its content fills the editor as it comes. A rewrite
+// names only the id; code needs no web engine, so it is started only for pages.
+void ArtifactPane::beginToolArtifact(const QString &id, const QString &type, const QString &title)
+{
+    const int known = int(m_toolArtifacts.value(id, -1));
+    const artifacts::Artifact *existing = known >= 0 ? &m_artifacts.at(known) : nullptr;
+    const QString shownType = existing ? existing->type : type;
+    const QString shownTitle = existing ? existing->title : title;
+    if (shownType != u"code")
+        ensureWebView();
+    startStreaming(shownTitle.isEmpty() ? tr("New artifact") : shownTitle);
+}
+
+void ArtifactPane::startStreaming(const QString &title)
+{
+    keepPendingEdit();
     m_streaming = true;
     m_editPause.stop();
     m_editor->setReadOnly(true);
     showEditorText({});
-    m_title->setFullText(tr("New page"));
+    m_title->setFullText(title);
     m_status->setText(tr("Writing\u2026"));
     m_history->setEnabled(false);
     m_export->setEnabled(false);
@@ -166,6 +170,59 @@ void ArtifactPane::completeArtifact(const artifacts::Artifact &artifact)
     m_versions.append(artifacts::ArtifactVersions(artifact.content));
     updateHistory();
     showArtifact(int(m_artifacts.size()) - 1);
+}
+
+// The artifact tool made or changed an artifact: a new one is added, a known id gets a new
+// version. The model's version number is for the model; the pane's history also holds the
+// user's edits.
+void ArtifactPane::showToolArtifact(const artifacts::Artifact &artifact, int version)
+{
+    if (!isCode(artifact))
+        ensureWebView();
+
+    m_streaming = false;
+    keepPendingEdit();
+    const int known = int(m_toolArtifacts.value(artifact.id, -1));
+    qCInfo(lcUi) << "tool artifact" << artifact.id << "version" << version;
+    if (known >= 0) {
+        m_artifacts[known].content = artifact.content;
+        m_versions[known].record(artifact.content);
+        showArtifact(known);
+        return;
+    }
+
+    m_toolArtifacts.insert(artifact.id, m_artifacts.size());
+    m_artifacts.append(artifact);
+    m_versions.append(artifacts::ArtifactVersions(artifact.content));
+    updateHistory();
+    showArtifact(int(m_artifacts.size()) - 1);
+}
+
+// What the user typed since the last pause becomes a version before the model's arrives, so
+// stepping back finds it.
+void ArtifactPane::keepPendingEdit()
+{
+    if (!m_editPause.isActive() || m_current < 0)
+        return;
+
+    m_editPause.stop();
+    m_artifacts[m_current].content = m_editor->text();
+    m_versions[m_current].record(m_artifacts.at(m_current).content);
+}
+
+// The tool's call failed (the model is told why): the artifact shown before comes back.
+void ArtifactPane::cancelToolArtifact(const QString &why)
+{
+    if (!m_streaming)
+        return;
+
+    m_streaming = false;
+    if (m_current >= 0)
+        showArtifact(m_current);
+    else
+        m_editor->setReadOnly(false);
+    m_history->setEnabled(true);
+    m_status->setText(why);
 }
 
 // A model that rewrites an artifact sends it again under the same title: that is a new version
@@ -274,6 +331,13 @@ QWidget *ArtifactPane::makeHeader()
     m_export->setToolTip(tr("Save as a standalone HTML file that works offline, or as a PNG"));
     connect(m_export, &QPushButton::clicked, this, &ArtifactPane::exportCurrent);
 
+    auto *close = new QPushButton(QStringLiteral("\u2715"), header);
+    close->setObjectName(QStringLiteral("closeArtifacts"));
+    close->setToolTip(tr("Close the artifacts; Ctrl+Shift+A opens them again"));
+    close->setFlat(true);
+    close->setMaximumWidth(32);
+    connect(close, &QPushButton::clicked, this, &ArtifactPane::closePane);
+
     auto *row = new QHBoxLayout(header);
     row->setContentsMargins(12, 6, 12, 6);
     row->setSpacing(12);
@@ -286,6 +350,7 @@ QWidget *ArtifactPane::makeHeader()
     row->addWidget(m_diff);
     row->addWidget(m_sendToChat);
     row->addWidget(m_export);
+    row->addWidget(close);
     return header;
 }
 
@@ -309,8 +374,15 @@ QWidget *ArtifactPane::makePreview()
     m_previewPlaceholder->setAlignment(Qt::AlignCenter);
     m_previewPlaceholder->setWordWrap(true);
 
+    m_codeView = new QsciScintilla;
+    m_codeView->setObjectName(QStringLiteral("artifactCodeView"));
+    styleEditor(m_codeView);
+    m_codeView->setReadOnly(true);
+    m_codeView->setCaretLineVisible(false);
+
     m_preview = new QStackedWidget;
     m_preview->insertWidget(PlaceholderPage, m_previewPlaceholder);
+    m_preview->addWidget(m_codeView);
 
     m_problems = new QListWidget;
     m_problems->setObjectName(QStringLiteral("artifactProblems"));
@@ -423,7 +495,7 @@ void ArtifactPane::showArtifact(int index)
     const artifacts::Artifact &artifact = m_artifacts.at(index);
     m_editPause.stop();
     m_editor->setReadOnly(false);
-    setLexerFor(artifact.type);
+    setLexerFor(artifact);
     showEditorText(artifact.content);
     m_editor->setCursorPosition(0, 0);
     m_editor->ensureLineVisible(0);
@@ -479,6 +551,16 @@ void ArtifactPane::renderEditedCode()
 void ArtifactPane::render()
 {
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
+    if (isCode(artifact)) {
+        showCode(artifact);
+        return;
+    }
+    // A closed pane runs no page: it renders when it is opened again.
+    if (m_closedByUser) {
+        m_renderWhenOpened = true;
+        return;
+    }
+    ensureWebView();
     if (rerunInPlace(artifact))
         return;
 
@@ -542,20 +624,66 @@ bool ArtifactPane::rerunInPlace(const artifacts::Artifact &artifact)
     return true;
 }
 
-void ArtifactPane::setLexerFor(const QString &type)
+void ArtifactPane::setLexerFor(const artifacts::Artifact &artifact)
 {
     QsciLexer *old = m_editor->lexer();
-    QsciLexer *lexer = makeLexer(type, m_editor);
-    if (lexer) {
-        const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-        lexer->setDefaultFont(mono);
-        lexer->setFont(mono, -1);
-        // One background for the whole text, whatever the lexer's styles say.
-        lexer->setDefaultPaper(Qt::white);
-        lexer->setPaper(Qt::white, -1);
-    }
-    m_editor->setLexer(lexer);
+    m_editor->setLexer(ArtifactLexer::create(artifact.type, artifact.language, m_editor));
     delete old;
+}
+
+// Code has nothing to run: its "page" is the version shown, highlighted and read-only. A page
+// of another artifact still running is let go, so that nothing runs unseen.
+void ArtifactPane::showCode(const artifacts::Artifact &artifact)
+{
+    releasePage();
+    QsciLexer *old = m_codeView->lexer();
+    m_codeView->setLexer(ArtifactLexer::create(artifact.type, artifact.language, m_codeView));
+    delete old;
+    m_codeView->setReadOnly(false);
+    m_codeView->setText(artifact.content);
+    m_codeView->setReadOnly(true);
+    m_problems->clear();
+    m_problems->hide();
+    m_notice->hide();
+    m_preview->setCurrentWidget(m_codeView);
+    m_status->setText(artifact.language);
+    emit codeShown();
+}
+
+// Drops the page and its profile; the engine ends their renderer, a hung one included.
+void ArtifactPane::releasePage()
+{
+    if (!m_page)
+        return;
+
+    m_watchdog->stop();
+    m_pageLive = false;
+    m_scheme->withdraw(m_pageUrl);
+    PreviewPage *page = std::exchange(m_page, nullptr);
+    QWebEngineProfile *profile = std::exchange(m_profile, nullptr);
+    m_pageArtifactId.clear();
+    delete page;
+    delete profile;
+    m_preview->setCurrentIndex(PlaceholderPage);
+}
+
+void ArtifactPane::closePane()
+{
+    m_closedByUser = true;
+    m_editPause.stop();
+    const bool hadPage = m_page != nullptr;
+    releasePage();
+    m_renderWhenOpened = hadPage || m_renderWhenOpened;
+    hide();
+    emit closedByUser();
+}
+
+void ArtifactPane::openPane()
+{
+    const bool wasClosed = std::exchange(m_closedByUser, false);
+    show();
+    if (wasClosed && std::exchange(m_renderWhenOpened, false) && m_current >= 0 && !m_streaming)
+        render();
 }
 
 void ArtifactPane::addProblem(const PreviewProblem &problem)
@@ -662,10 +790,13 @@ void ArtifactPane::exportCurrent()
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
     const QString pictureFilter = tr("PNG picture of the page (*.png)");
     QString chosenFilter;
-    QString path = QFileDialog::getSaveFileName(
-        this, tr("Export"), artifact.title + QStringLiteral(".html"),
-        tr("Standalone HTML page (*.html *.htm)") + QStringLiteral(";;") + pictureFilter,
-        &chosenFilter);
+    const QString fileFilter =
+        isCode(artifact) ? tr("Source file (*)") : tr("Standalone HTML page (*.html *.htm)");
+    const QString suggested =
+        isCode(artifact) ? artifact.title : artifact.title + QStringLiteral(".html");
+    QString path = QFileDialog::getSaveFileName(this, tr("Export"), suggested,
+                                                fileFilter + QStringLiteral(";;") + pictureFilter,
+                                                &chosenFilter);
     if (path.isEmpty())
         return;
     if (chosenFilter == pictureFilter
@@ -681,19 +812,23 @@ QString ArtifactPane::exportTo(const QString &path)
     if (m_current < 0)
         return tr("There is nothing to export yet.");
 
+    const artifacts::Artifact &artifact = m_artifacts.at(m_current);
     if (path.endsWith(QStringLiteral(".png"), Qt::CaseInsensitive)) {
-        if (!m_webView || !m_webView->grab().save(path, "PNG"))
+        QWidget *shown = isCode(artifact) ? static_cast<QWidget *>(m_codeView) : m_webView;
+        if (!shown || !shown->grab().save(path, "PNG"))
             return tr("Could not save the picture to %1.").arg(path);
         return {};
     }
 
-    const QByteArray page =
-        artifacts::ArtifactPage::standalone(m_artifacts.at(m_current), m_runtime);
-    if (page.isEmpty())
+    // Code is saved as it is; a page with the runtime written in.
+    const QByteArray bytes = isCode(artifact)
+                                 ? artifact.content.toUtf8()
+                                 : artifacts::ArtifactPage::standalone(artifact, m_runtime);
+    if (bytes.isEmpty() && !isCode(artifact))
         return tr("The runtime in %1 is incomplete; rebuild Tandem.").arg(m_runtime.directory());
 
     QFile file(path);
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(page) < 0)
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(bytes) < 0)
         return tr("Could not save %1: %2").arg(path, file.errorString());
     return {};
 }
@@ -706,7 +841,8 @@ QString ArtifactPane::contextForModel() const
     const artifacts::Artifact &artifact = m_artifacts.at(m_current);
     const qsizetype version = m_versions.at(m_current).index() + 1;
     QString text = tr("Here is my version %1 of \u201c%2\u201d:").arg(version).arg(artifact.title);
-    text += QStringLiteral("\n\n```%1\n%2").arg(artifact.type, artifact.content);
+    const QString fence = isCode(artifact) ? artifact.language : artifact.type;
+    text += QStringLiteral("\n\n```%1\n%2").arg(fence, artifact.content);
     if (!artifact.content.endsWith(u'\n'))
         text += u'\n';
     text += QStringLiteral("```\n");

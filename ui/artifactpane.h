@@ -4,6 +4,7 @@
 #include "artifacts/artifactruntime.h"
 #include "artifacts/artifactversions.h"
 
+#include <QHash>
 #include <QList>
 #include <QString>
 #include <QTimer>
@@ -50,9 +51,22 @@ public:
     void completeArtifact(const artifacts::Artifact &artifact);
     void abandonArtifact();
 
+    // Fed by the artifact tool: its input streaming (ArtifactInputStream), then the artifact
+    // the store made or changed, or the call's failure.
+    void beginToolArtifact(const QString &id, const QString &type, const QString &title);
+    void showToolArtifact(const artifacts::Artifact &artifact, int version);
+    void cancelToolArtifact(const QString &why);
+
+    // The close button: the pane hides, its page is let go (a runaway script included) and
+    // nothing reopens it but openPane(); artifacts still arrive and render once it is open.
+    void closePane();
+    void openPane();
+    bool isClosedByUser() const { return m_closedByUser; }
+
     QList<artifacts::Artifact> artifacts() const { return m_artifacts; }
     QWebEngineView *webView() const { return m_webView; } // nullptr until the first artifact
     QsciScintilla *editor() const { return m_editor; }
+    QsciScintilla *codeView() const { return m_codeView; } // code's read-only highlighted view
     QListWidget *problemList() const { return m_problems; }
     PreviewWatchdog *watchdog() const { return m_watchdog; }
 
@@ -81,6 +95,8 @@ public:
 signals:
     void pageRendered(bool ok); // after each load of the page, edits included
     void componentRendered(); // a React, Markdown or Mermaid page has drawn its content
+    void codeShown(); // a code artifact's highlighted view shows the current version
+    void closedByUser();
     void problemReported(const QString &text);
     void previewStopped(const QString &why);
     // The shown version and the problems its page reported, as text for the model.
@@ -96,7 +112,11 @@ private:
     void ensureWebView();
     void preparePage(const QString &artifactId);
     void showArtifact(int index);
-    void setLexerFor(const QString &type);
+    void startStreaming(const QString &title);
+    void keepPendingEdit();
+    void setLexerFor(const artifacts::Artifact &artifact);
+    void showCode(const artifacts::Artifact &artifact);
+    void releasePage();
     void addProblem(const PreviewProblem &problem);
     void jumpToProblem(QListWidgetItem *item);
     void showNotice(const QString &text, const QString &action);
@@ -128,6 +148,7 @@ private:
     QLabel *m_versionLabel = nullptr;
     QSplitter *m_splitter = nullptr;
     QsciScintilla *m_editor = nullptr;
+    QsciScintilla *m_codeView = nullptr;
     QStackedWidget *m_preview = nullptr;
     QLabel *m_previewPlaceholder = nullptr;
     QListWidget *m_problems = nullptr;
@@ -148,12 +169,15 @@ private:
     QTimer m_editPause;
     QList<artifacts::Artifact> m_artifacts;
     QList<artifacts::ArtifactVersions> m_versions; // one entry per artifact
+    QHash<QString, qsizetype> m_toolArtifacts; // the tool's ids, to their index
     artifacts::ArtifactRuntime m_runtime; // for exports
     QString m_shownText; // what the editor holds, without asking it to convert
     int m_current = -1;
     int m_revision = 0;
     bool m_streaming = false;
     bool m_settingText = false;
+    bool m_closedByUser = false;
+    bool m_renderWhenOpened = false;
 };
 
 } // namespace tandem::ui

@@ -3,12 +3,14 @@
 #include "ui/agentrunner.h"
 #include "ui/approvalbridge.h"
 #include "ui/artifactpane.h"
+#include "ui/artifacttoolfeed.h"
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
 #include "ui/modelbanner.h"
 #include "ui/repositorypanel.h"
 
 #include "artifacts/artifactextractor.h"
+#include "artifacts/artifactstore.h"
 
 #include <QDockWidget>
 #include <QGuiApplication>
@@ -38,6 +40,8 @@ MainWindow::MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *
 
     auto *stop = new QShortcut(QKeySequence(Qt::Key_Escape), this);
     connect(stop, &QShortcut::activated, this, &MainWindow::stopTask);
+    auto *openArtifacts = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this);
+    connect(openArtifacts, &QShortcut::activated, m_artifacts, &ArtifactPane::openPane);
 
     const QScreen *screen = QGuiApplication::primaryScreen();
     const QSize available = screen ? screen->availableSize() : preferredSize;
@@ -142,6 +146,18 @@ void MainWindow::connectExtractor()
             &ArtifactPane::completeArtifact);
     connect(m_extractor, &ArtifactExtractor::blockAbandoned, m_artifacts,
             &ArtifactPane::abandonArtifact);
+
+    m_toolFeed = new ArtifactToolFeed(*m_artifacts, this);
+    connect(m_runner, &AgentRunner::toolInputDelta, m_toolFeed, &ArtifactToolFeed::takeInput);
+    connect(m_runner, &AgentRunner::toolCallFinished, m_toolFeed, &ArtifactToolFeed::callFinished);
+    connect(m_runner, &AgentRunner::runningChanged, m_toolFeed, &ArtifactToolFeed::runningChanged);
+}
+
+// The store tells from the agent's thread; the connection queues to this one.
+void MainWindow::showArtifactsFrom(artifacts::ArtifactStore &store)
+{
+    connect(&store, &artifacts::ArtifactStore::changed, m_artifacts,
+            &ArtifactPane::showToolArtifact);
 }
 
 void MainWindow::startTask(const QString &task)

@@ -13,13 +13,15 @@ class ReviewTask;
 
 namespace tandem::artifacts {
 class ArtifactExtractor;
-}
+class ArtifactStore;
+} // namespace tandem::artifacts
 
 namespace tandem::ui {
 
 class AgentRunner;
 class ApprovalBridge;
 class ArtifactPane;
+class ArtifactToolFeed;
 class ChatView;
 class ComputerMonitor;
 class RepositoryPanel;
@@ -54,6 +56,10 @@ public:
     RepositoryPanel *addRepositoryPanel(agent::ReviewTask &session);
     RepositoryPanel *repositoryPanel() const { return m_repository; }
 
+    // Shows the artifacts the model makes with the artifact tool that keeps them in `store`,
+    // which must outlive the window.
+    void showArtifactsFrom(artifacts::ArtifactStore &store);
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
@@ -67,6 +73,7 @@ private:
     artifacts::ArtifactExtractor *m_extractor = nullptr;
     ChatView *m_chat = nullptr;
     ArtifactPane *m_artifacts = nullptr;
+    ArtifactToolFeed *m_toolFeed = nullptr;
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
     ApprovalBridge *m_approvals = nullptr;

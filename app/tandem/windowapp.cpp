@@ -8,6 +8,8 @@
 
 #include "agent/reviewtask.h"
 #include "approval/approvaldesk.h"
+#include "artifacts/artifactstore.h"
+#include "artifacts/artifacttool.h"
 #include "audit/auditlog.h"
 #include "computer/approvaldeskgate.h"
 #include "tools/toolregistry.h"
@@ -86,13 +88,17 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
             return showFatal(opened.error());
         computerUse = std::move(*opened);
         computerUse->setApprovalGate(&gate);
-        options.addTools = [&computerUse, &showStep](tools::ToolRegistry &registry) {
-            computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
-                if (showStep)
-                    showStep(step);
-            });
-        };
     }
+    artifacts::ArtifactStore artifactStore;
+    options.addTools = [&artifactStore, &computerUse, &showStep](tools::ToolRegistry &registry) {
+        registry.add(std::make_unique<artifacts::ArtifactTool>(artifactStore));
+        if (!computerUse)
+            return;
+        computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
+            if (showStep)
+                showStep(step);
+        });
+    };
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
@@ -112,6 +118,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     QObject::connect(window.chatView(), &ui::ChatView::askForEveryToolChanged, &window,
                      [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
     window.addRepositoryPanel(session);
+    window.showArtifactsFrom(artifactStore);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();

@@ -1,6 +1,7 @@
 #include "agent/agentloop.h"
 
 #include <algorithm>
+#include <map>
 
 #include "approval/approvaldesk.h"
 #include "audit/auditlog.h"
@@ -31,10 +32,21 @@ public:
     {
         emit m_loop->textDelta(QString::fromStdString(text));
     }
-    void toolUseStarted(int, const std::string &, const std::string &) override {}
+    void toolUseStarted(int blockIndex, const std::string &id, const std::string &name) override
+    {
+        m_calls[blockIndex] = {QString::fromStdString(id), QString::fromStdString(name)};
+    }
+    void toolInputDelta(int blockIndex, const std::string &partialJson) override
+    {
+        const auto call = m_calls.find(blockIndex);
+        if (call != m_calls.end())
+            emit m_loop->toolInputDelta(call->second.first, call->second.second,
+                                        QString::fromStdString(partialJson));
+    }
 
 private:
     AgentLoop *m_loop;
+    std::map<int, std::pair<QString, QString>> m_calls; // id and name, by block index
 };
 
 std::string sha256(const std::string &text)

@@ -75,6 +75,8 @@ public:
 signals:
     void replyStarted();
     void textDelta(const QString &text);
+    // A piece of a call's input while the model writes it, before the call is complete.
+    void toolInputDelta(const QString &id, const QString &name, const QString &partialJson);
     void toolCallStarted(const QString &id, const QString &name, const QString &inputJson);
     // What happened inside a call, for the user only (a script's own tool calls): JSON, sent
     // before toolCallFinished when the tool has anything to say.

@@ -10,9 +10,10 @@ namespace tandem::artifacts {
 struct Artifact
 {
     QString id; // unique per extractor, e.g. "artifact-3"; also usable as a URL host
-    QString type; // "html", "jsx", "tsx", "svg", "mermaid" or "markdown"
+    QString type; // "html", "jsx", "tsx", "svg", "mermaid", "markdown" or "code"
     QString title; // never empty
-    QString content; // the source as written, each line ending in '\n'
+    QString content; // the source as written; from a fence, each line ending in '\n'
+    QString language = {}; // for "code": the language it is written in, e.g. "python"
 
     // The artifact type a fence's info string names ("react" and "javascriptreact" are jsx,
     // "md" is markdown...), or an empty string for a block that is not an artifact.

@@ -42,6 +42,12 @@ public:
     virtual ~StreamObserver() = default;
     virtual void textDelta(int blockIndex, const std::string &text) = 0;
     virtual void toolUseStarted(int blockIndex, const std::string &id, const std::string &name) = 0;
+    // A piece of a tool call's input JSON as it streams; the pieces together are the input.
+    virtual void toolInputDelta(int blockIndex, const std::string &partialJson)
+    {
+        (void)blockIndex;
+        (void)partialJson;
+    }
 };
 
 // A conversation partner that streams replies. send() blocks until the reply ends, fails, or

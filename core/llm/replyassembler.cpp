@@ -102,7 +102,10 @@ void ReplyAssembler::onBlockDelta(const json &payload)
         if (m_observer && !text.empty())
             m_observer->textDelta(index, text);
     } else if (type == "input_json_delta") {
-        it->second.partialJson += delta.value("partial_json", "");
+        const std::string piece = delta.value("partial_json", "");
+        it->second.partialJson += piece;
+        if (m_observer && !piece.empty())
+            m_observer->toolInputDelta(index, piece);
     }
 }
 

@@ -182,11 +182,21 @@ void tst_AgentLoop::answersEachToolCall()
                respond(text("Two files are open."))});
     agent::AgentLoop loop(h.client, h.registry, &h.log, {});
     QSignalSpy finished(&loop, &agent::AgentLoop::toolCallFinished);
+    QSignalSpy inputPieces(&loop, &agent::AgentLoop::toolInputDelta);
 
     auto outcome = loop.run(QStringLiteral("Which files are open?"));
     QVERIFY2(outcome.has_value(), outcome ? "" : qPrintable(outcome.error().message));
     QCOMPARE(outcome->stop, agent::AgentOutcome::Stop::EndTurn);
     QCOMPARE(outcome->finalText, QStringLiteral("Two files are open."));
+
+    // The input as it streamed, piece by piece, for a window that shows it early.
+    QString streamed;
+    for (const QList<QVariant> &piece : std::as_const(inputPieces)) {
+        QCOMPARE(piece.at(0).toString(), QStringLiteral("toolu_1"));
+        QCOMPARE(piece.at(1).toString(), QStringLiteral("list_open_files"));
+        streamed += piece.at(2).toString();
+    }
+    QCOMPARE(streamed, partialJson);
     QCOMPARE(h.tool->calls.size(), size_t(1));
     QCOMPARE(h.tool->calls.front(), json::parse(expectedInput.toStdString()));
     QCOMPARE(finished.count(), 1);

