@@ -46,7 +46,8 @@ ScreenSettleDetector::waitUntilStill(const FrameSource &grab, const base::Cancel
     auto lastChange = Clock::now();
 
     while (true) {
-        if (Clock::now() - lastChange >= m_options.stablePeriod) {
+        const bool reacted = result.changed || elapsed() >= m_options.reactionWindow;
+        if (reacted && Clock::now() - lastChange >= m_options.stablePeriod) {
             result.settled = true;
             break;
         }

@@ -20,6 +20,10 @@ struct SettleOptions
     // No change for this long counts as settled: four frames at 60 Hz, long enough for an
     // application's repaint that follows another (a menu after its shadow).
     std::chrono::milliseconds stablePeriod{60};
+    // While nothing has changed yet, the screen counts as still only after this long: a busy
+    // application (a browser on a loaded machine) can start to repaint well after the stable
+    // period. Zero trusts the stable period alone.
+    std::chrono::milliseconds reactionWindow{0};
     // Give up waiting (an animation, a blinking caret) and go on with the latest frame.
     std::chrono::milliseconds ceiling{2000};
     // A channel value must move by more than this to count, so dithering is not change.
