@@ -1,6 +1,7 @@
 #include "windowapp.h"
 
 #include "computersetup.h"
+#include "computerusemenu.h"
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
@@ -8,7 +9,6 @@
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
 #include "tools/toolregistry.h"
-#include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
 #include "ui/webenginesetup.h"
 
@@ -64,21 +64,26 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.commitWhenDone = false;
 
-    // The monitor pane exists only once the window does; steps before it are not shown.
+    // The monitor pane exists only once the window does; steps before it are not shown. The
+    // registry is kept so that a window the user picks later can bring the computer tool in.
     std::unique_ptr<ComputerSetup> computerUse;
-    std::function<void(const computer::ComputerStep &)> showStep;
+    std::unique_ptr<ComputerUseMenu> computerMenu;
+    tools::ToolRegistry *registry = nullptr;
     if (!line.computerWindow.isEmpty()) {
         auto opened = ComputerSetup::open(line.computerWindow, audit);
         if (!opened)
             return showFatal(opened.error());
         computerUse = std::move(*opened);
-        options.addTools = [&computerUse, &showStep](tools::ToolRegistry &registry) {
-            computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
-                if (showStep)
-                    showStep(step);
-            });
-        };
     }
+    options.addTools = [&](tools::ToolRegistry &tools) {
+        registry = &tools;
+        if (computerUse) {
+            computerUse->addTo(tools, [&computerMenu](const computer::ComputerStep &step) {
+                if (computerMenu)
+                    computerMenu->showStep(step);
+            });
+        }
+    };
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
@@ -89,14 +94,10 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
-    if (computerUse) {
-        ui::ComputerMonitor *monitor = window.addComputerMonitor();
-        showStep = monitor->observer();
-        // The key is seen on a thread of its own; the window stops the task on its thread.
-        computerUse->watchStopKey([monitor] {
-            QMetaObject::invokeMethod(monitor, &ui::ComputerMonitor::stopRequested,
-                                      Qt::QueuedConnection);
-        });
+    if (registry) {
+        computerMenu = std::make_unique<ComputerUseMenu>(window, audit, computerUse, *registry);
+        if (computerUse)
+            computerMenu->attachMonitor();
     }
     window.show();
     return app.exec();
