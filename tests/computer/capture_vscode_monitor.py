@@ -45,15 +45,17 @@ class CaptureMonitor(test_vscode.FixInVsCode):
         self.x("xdotool", "windowmove", window, "1600", "0")
         self.x("xdotool", "windowsize", window, "1600", "900")
         time.sleep(1)
-        self.x("xdotool", "mousemove", "2100", "850", "click", "1")
+        self.x("xdotool", "mousemove", "1780", "810", "click", "1")
         self.x("xdotool", "type", "--delay", "20", TASK)
         self.x("xdotool", "key", "Return")
 
-        deadline = time.monotonic() + 200
+        deadline = time.monotonic() + 150
         path = os.path.join(self.project, "greeting.py")
         while time.monotonic() < deadline and "Hello" not in open(path).read():
             time.sleep(0.5)
-        self.assertIn("Hello", open(path).read())
+        if "Hello" not in open(path).read():
+            self.x("import", "-window", "root", OUTPUT + ".failed.png")
+            self.fail("the greeting was not fixed; the screen is in " + OUTPUT + ".failed.png")
         time.sleep(2)
         self.x("import", "-window", window, OUTPUT)
 
