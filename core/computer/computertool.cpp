@@ -145,6 +145,7 @@ void ComputerTool::setTargetWindow(quint64 window)
     m_scaling = DisplayScaling(chooseArea(m_desktop, m_options), m_options.limits);
     m_policy = ConfinementPolicy(window);
     m_refusalsInARow = 0;
+    m_lastFrame = cv::Mat();
     rememberTargetTitle();
 }
 
@@ -580,6 +581,7 @@ ComputerTool::Outcome ComputerTool::screenshot()
     if (!frame)
         return Outcome::error(frame.error());
 
+    m_lastFrame = *frame;
     Outcome outcome;
     outcome.image = ScreenshotEncoder::resized(*frame, m_scaling.declaredSize());
     return outcome;
@@ -598,7 +600,9 @@ ComputerTool::Outcome ComputerTool::settledAfter(const Outcome &action,
 ComputerTool::Outcome ComputerTool::settledScreenshot(const base::CancelToken &cancel)
 {
     const QRect area = m_scaling.screenArea();
-    const auto settled = m_settle.waitUntilStill([&] { return m_desktop.capture(area); }, cancel);
+    // The last settled frame stands for the screen before this action.
+    const auto settled =
+        m_settle.waitUntilStill([&] { return m_desktop.capture(area); }, cancel, m_lastFrame);
     if (!settled)
         return Outcome::error(settled.error());
     if (settled->cancelled)
@@ -606,6 +610,7 @@ ComputerTool::Outcome ComputerTool::settledScreenshot(const base::CancelToken &c
 
     qCDebug(lcComputer) << "settled" << settled->settled << "after" << settled->elapsed.count()
                         << "ms," << settled->frames << "frames";
+    m_lastFrame = settled->lastFrame;
     Outcome outcome;
     outcome.image = ScreenshotEncoder::resized(settled->lastFrame, m_scaling.declaredSize());
     return outcome;

@@ -113,6 +113,7 @@ private:
     std::function<void(const ComputerStep &)> m_observer;
     int m_refusalsInARow = 0;
     QString m_targetTitle; // for the message when the window goes
+    cv::Mat m_lastFrame; // the screen after the previous step, to tell an early reaction
 };
 
 } // namespace tandem::computer

@@ -64,6 +64,7 @@ private slots:
     void smallNoiseIsNotChange();
     void reactionWindowWaitsForALateRepaint_data();
     void reactionWindowWaitsForALateRepaint();
+    void earlyReactionNeedsNoWindow();
 };
 
 void tst_ScreenSettleDetector::reactionWindowWaitsForALateRepaint_data()
@@ -90,6 +91,24 @@ void tst_ScreenSettleDetector::reactionWindowWaitsForALateRepaint()
     QVERIFY(result->settled);
     QCOMPARE(result->changed, seesTheRepaint);
     QCOMPARE(result->lastFrame.at<cv::Vec3b>(15, 15) == cv::Vec3b(0, 0, 0), seesTheRepaint);
+}
+
+void tst_ScreenSettleDetector::earlyReactionNeedsNoWindow()
+{
+    SettleOptions options;
+    options.reactionWindow = milliseconds(1000);
+    const ScreenSettleDetector detector(options);
+
+    // The application reacted before the first look: the frame from before the action shows
+    // it, and the wait is the stable period alone, not the reaction window.
+    const auto start = Clock::now() - milliseconds(500);
+    const cv::Mat before(120, 160, CV_8UC3, cv::Scalar(255, 255, 255));
+    const auto result =
+        detector.waitUntilStill([&] { return lateFrame(start, milliseconds(150)); }, {}, before);
+    QVERIFY(result.has_value());
+    QVERIFY(result->settled);
+    QVERIFY2(result->elapsed < milliseconds(600),
+             qPrintable(QString::number(result->elapsed.count())));
 }
 
 void tst_ScreenSettleDetector::stillScreenSettlesAfterTheStablePeriod()
