@@ -20,6 +20,10 @@ packages=(
     xvfb xauth imagemagick x11-utils curl poppler-utils
     # computer-use tests and benchmark: layouts, key state, and the reference method's tools
     x11-xkb-utils x11-xserver-utils xdotool scrot
+    # the end-to-end test on a real VS Code: code-server (packaging/install-code-server.sh)
+    # builds a native module against Kerberos, needs ripgrep, and is shown by chromium; the
+    # scripted model finds its targets in the screenshots with OpenCV and Tesseract
+    chromium libkrb5-dev ripgrep iproute2 python3-opencv tesseract-ocr
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere
@@ -32,17 +36,23 @@ for p in "${packages[@]}"; do
     [ "$status" = "install ok installed" ] || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "install-deps: all ${#packages[@]} packages present"
-    exit 0
-fi
+install_packages() {
+    if [ ${#missing[@]} -eq 0 ]; then
+        echo "install-deps: all ${#packages[@]} packages present"
+        return
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "install-deps: missing ${missing[*]}; run this script as root (or with sudo)" >&2
+        exit 1
+    fi
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "install-deps: missing ${missing[*]}; run this script as root (or with sudo)" >&2
-    exit 1
-fi
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
 
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_packages
+
+# code-server for the end-to-end test on a real VS Code, cached outside the source tree.
+"$(dirname "$0")/install-code-server.sh" > /dev/null

@@ -61,6 +61,8 @@ nlohmann::ordered_json ReplyBlock::contentBlock() const
                 {"tool_use_id", serverToolUseId},
                 {"content", result}};
     }
+    case Type::Look: // replaced by the blocks its program answers before anything is sent
+        break;
     }
     return {};
 }

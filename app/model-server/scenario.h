@@ -29,10 +29,11 @@ struct Expectation
 
 // One block of a scripted reply: text, a call of a tool with a JSON object as input (made
 // directly or from a code execution), a code execution run by the server (server_tool_use) or
-// that execution's result.
+// that execution's result. A Look block is never sent: a program looks at the request's latest
+// screenshot and answers the blocks sent in its place (see LookRunner).
 struct ReplyBlock
 {
-    enum class Type { Text, ToolUse, ServerToolUse, CodeExecutionResult };
+    enum class Type { Text, ToolUse, ServerToolUse, CodeExecutionResult, Look };
 
     Type type = Type::Text;
     std::string text;
@@ -42,6 +43,9 @@ struct ReplyBlock
     std::string stdoutText; // CodeExecutionResult
     std::string stderrText; // CodeExecutionResult
     long returnCode = 0; // CodeExecutionResult
+    std::vector<std::string> command; // Look: the program and its first arguments
+    std::string workingDirectory; // Look: the scenario file's folder; empty for the current one
+    int timeoutSeconds = 20; // Look
 
     // Set when the block is issued for one request: its id (tool uses), the code execution
     // tool's type that made a call, and the server tool use it belongs to.

@@ -3,6 +3,7 @@
 #include <QFile>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <set>
@@ -186,13 +187,37 @@ ReplyBlock parseCodeExecutionResult(const Json &value, const std::string &path)
     return block;
 }
 
+ReplyBlock parseLook(const Json &value, const std::string &path)
+{
+    const Json &look = objectMember(value, path, "with \"command\"");
+    allowOnlyKeys(look, path, {"command", "timeout_seconds"});
+
+    ReplyBlock block;
+    block.type = ReplyBlock::Type::Look;
+    const Json &command = nonEmptyArray(member(look, "command", path), path + ".command");
+    for (std::size_t i = 0; i < command.size(); ++i)
+        block.command.push_back(
+            nonEmptyString(command[i], path + ".command[" + std::to_string(i) + "]"));
+    if (look.contains("timeout_seconds")) {
+        const Json &seconds = look["timeout_seconds"];
+        if (!seconds.is_number_integer() || seconds.get<int>() < 1 || seconds.get<int>() > 300)
+            reject(path + ".timeout_seconds", "must be a whole number of seconds, 1..300");
+        block.timeoutSeconds = seconds.get<int>();
+    }
+    return block;
+}
+
 ReplyBlock parseReplyBlock(const Json &value, const std::string &path)
 {
     if (!value.is_object() || value.size() != 1)
         reject(path, "must be one of {\"text\": ...}, {\"tool_use\": ...}, "
-                     "{\"server_tool_use\": ...} or {\"code_execution_result\": ...}");
-    allowOnlyKeys(value, path, {"text", "tool_use", "server_tool_use", "code_execution_result"});
+                     "{\"server_tool_use\": ...}, {\"code_execution_result\": ...} "
+                     "or {\"look\": ...}");
+    allowOnlyKeys(value, path,
+                  {"text", "tool_use", "server_tool_use", "code_execution_result", "look"});
 
+    if (value.contains("look"))
+        return parseLook(value["look"], path + ".look");
     if (value.contains("tool_use"))
         return parseToolUse(value["tool_use"], path + ".tool_use");
     if (value.contains("server_tool_use"))
@@ -293,7 +318,42 @@ std::expected<ScenarioBook, std::string> ScenarioBook::fromFile(const std::strin
 
     std::ostringstream text;
     text << file.rdbuf();
-    return fromText(text.str(), path);
+    auto book = fromText(text.str(), path);
+    if (!book)
+        return book;
+
+    // A look's program is named relative to the scenario file, which usually sits beside it.
+    const std::string folder = std::filesystem::absolute(path).parent_path().string();
+    for (Scenario &scenario : book->m_scenarios) {
+        for (Turn &turn : scenario.turns) {
+            for (ReplyBlock &block : turn.reply)
+                block.workingDirectory = folder;
+        }
+    }
+    return book;
+}
+
+std::expected<std::vector<ReplyBlock>, std::string>
+ScenarioBook::parseLookAnswer(const std::string &text, const std::string &origin)
+{
+    const Json answer = Json::parse(text, nullptr, false);
+    if (answer.is_discarded())
+        return std::unexpected(origin + ": the answer is not JSON: " + text.substr(0, 200));
+
+    std::vector<ReplyBlock> blocks;
+    try {
+        const Json &list = nonEmptyArray(answer, "answer");
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string path = "answer[" + std::to_string(i) + "]";
+            if (!list[i].is_object()
+                || (!list[i].contains("text") && !list[i].contains("tool_use")))
+                reject(path, "must be {\"text\": ...} or {\"tool_use\": ...}");
+            blocks.push_back(parseReplyBlock(list[i], path));
+        }
+    } catch (const FormatError &error) {
+        return std::unexpected(origin + ": " + error.path + ": " + error.message);
+    }
+    return blocks;
 }
 
 std::expected<ScenarioBook, std::string> ScenarioBook::demo()

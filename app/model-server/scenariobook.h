@@ -23,6 +23,11 @@ public:
     static std::expected<ScenarioBook, std::string> fromText(const std::string &text,
                                                              const std::string &origin);
 
+    // What a look's program printed: a JSON array of text and tool_use blocks in the file's
+    // own reply form. `origin` names the program in error messages.
+    static std::expected<std::vector<ReplyBlock>, std::string>
+    parseLookAnswer(const std::string &text, const std::string &origin);
+
     // The first scenario whose pattern matches the prompt, or nullptr.
     const Scenario *find(const std::string &firstPrompt) const;
 

@@ -1,5 +1,6 @@
 #include "scenarioplayer.h"
 
+#include "lookrunner.h"
 #include "requestcontent.h"
 
 #include <algorithm>
@@ -101,11 +102,14 @@ std::expected<ScriptedReply, std::string> ScenarioPlayer::answer(const nlohmann:
         return std::unexpected(where(*scenario, turnIndex) + run.error());
     if (auto checked = checkExpectations(*scenario, turnIndex, messages.back()); !checked)
         return std::unexpected(checked.error());
-    if (auto checked = checkToolsDeclared(*scenario, turnIndex, body); !checked)
+    auto blocks = lookedAt(*scenario, turnIndex, body);
+    if (!blocks)
+        return std::unexpected(blocks.error());
+    if (auto checked = checkToolsDeclared(*scenario, turnIndex, *blocks, body); !checked)
         return std::unexpected(checked.error());
 
-    ScriptedReply reply{scenario->turns[turnIndex].reply, scenario->name,
-                        turnIndex + 1 == scenario->turns.size(), std::nullopt};
+    ScriptedReply reply{std::move(*blocks), scenario->name, turnIndex + 1 == scenario->turns.size(),
+                        std::nullopt};
     reply.container = m_runs.issue(reply.blocks, *run, codeExecutionType(body),
                                    scenario->containerSeconds, random, now);
     return reply;
@@ -145,11 +149,30 @@ std::expected<void, std::string> ScenarioPlayer::checkExpectations(const Scenari
     return {};
 }
 
-std::expected<void, std::string> ScenarioPlayer::checkToolsDeclared(const Scenario &scenario,
-                                                                    std::size_t turnIndex,
-                                                                    const nlohmann::json &body)
+std::expected<std::vector<ReplyBlock>, std::string>
+ScenarioPlayer::lookedAt(const Scenario &scenario, std::size_t turnIndex,
+                         const nlohmann::json &body)
 {
+    std::vector<ReplyBlock> blocks;
     for (const ReplyBlock &block : scenario.turns[turnIndex].reply) {
+        if (block.type != ReplyBlock::Type::Look) {
+            blocks.push_back(block);
+            continue;
+        }
+        auto answer = LookRunner::run(block, body, turnIndex);
+        if (!answer)
+            return std::unexpected(where(scenario, turnIndex) + answer.error());
+        blocks.insert(blocks.end(), answer->begin(), answer->end());
+    }
+    return blocks;
+}
+
+std::expected<void, std::string>
+ScenarioPlayer::checkToolsDeclared(const Scenario &scenario, std::size_t turnIndex,
+                                   const std::vector<ReplyBlock> &blocks,
+                                   const nlohmann::json &body)
+{
+    for (const ReplyBlock &block : blocks) {
         if (block.type != ReplyBlock::Type::ToolUse
             && block.type != ReplyBlock::Type::ServerToolUse)
             continue;

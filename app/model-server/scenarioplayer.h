@@ -41,8 +41,12 @@ private:
     static std::expected<void, std::string> checkExpectations(const Scenario &scenario,
                                                               std::size_t turnIndex,
                                                               const nlohmann::json &lastUser);
+    // The turn's reply with each look replaced by what its program answered.
+    static std::expected<std::vector<ReplyBlock>, std::string>
+    lookedAt(const Scenario &scenario, std::size_t turnIndex, const nlohmann::json &body);
     static std::expected<void, std::string>
-    checkToolsDeclared(const Scenario &scenario, std::size_t turnIndex, const nlohmann::json &body);
+    checkToolsDeclared(const Scenario &scenario, std::size_t turnIndex,
+                       const std::vector<ReplyBlock> &blocks, const nlohmann::json &body);
 
     const ScenarioBook &m_book;
     CodeExecutionRuns m_runs;

@@ -9,24 +9,27 @@
 
 namespace tandem::app {
 
-base::Result<std::unique_ptr<ComputerSetup>> ComputerSetup::open(const QString &windowTitle,
-                                                                 audit::AuditLog &audit)
+base::Result<std::unique_ptr<ComputerSetup>> ComputerSetup::openDesktop(audit::AuditLog &audit)
 {
     auto desktop = x11::X11Desktop::open(QString());
     if (!desktop)
         return std::unexpected(desktop.error());
+    return std::unique_ptr<ComputerSetup>(new ComputerSetup(std::move(*desktop), audit));
+}
+
+base::Result<std::unique_ptr<ComputerSetup>> ComputerSetup::open(const QString &windowTitle,
+                                                                 audit::AuditLog &audit)
+{
+    auto setup = openDesktop(audit);
+    if (!setup)
+        return setup;
 
     // The topmost match wins: it is the one the user sees.
-    const auto windows = (*desktop)->windows();
+    const auto windows = (*setup)->m_desktop->windows();
     QStringList titles;
     for (auto it = windows.rbegin(); it != windows.rend(); ++it) {
         if (it->title.contains(windowTitle, Qt::CaseInsensitive)) {
-            auto setup = std::unique_ptr<ComputerSetup>(
-                new ComputerSetup(std::move(*desktop), it->id, audit));
-            setup->m_description = QStringLiteral("Computer use confined to \"%1\" (%2x%3)")
-                                       .arg(it->title)
-                                       .arg(it->geometry.width())
-                                       .arg(it->geometry.height());
+            (*setup)->setWindow(*it);
             return setup;
         }
         if (!it->title.isEmpty())
@@ -38,14 +41,23 @@ base::Result<std::unique_ptr<ComputerSetup>> ComputerSetup::open(const QString &
                                                              : titles.join(QStringLiteral(", "))));
 }
 
-ComputerSetup::ComputerSetup(std::unique_ptr<computer::Desktop> desktop, quint64 window,
-                             audit::AuditLog &audit)
+ComputerSetup::ComputerSetup(std::unique_ptr<computer::Desktop> desktop, audit::AuditLog &audit)
     : m_desktop(std::move(desktop))
-    , m_window(window)
     , m_audit(audit)
 {}
 
 ComputerSetup::~ComputerSetup() = default;
+
+void ComputerSetup::setWindow(const computer::WindowInfo &window)
+{
+    m_window = window.id;
+    m_description = QStringLiteral("Computer use confined to \"%1\" (%2x%3)")
+                        .arg(window.title)
+                        .arg(window.geometry.width())
+                        .arg(window.geometry.height());
+    if (m_tool)
+        m_tool->setTargetWindow(window.id);
+}
 
 void ComputerSetup::addTo(tools::ToolRegistry &registry,
                           std::function<void(const computer::ComputerStep &)> observer)
@@ -54,6 +66,7 @@ void ComputerSetup::addTo(tools::ToolRegistry &registry,
     options.targetWindow = m_window;
     auto tool = std::make_unique<computer::ComputerTool>(*m_desktop, options, &m_audit, m_gate);
     tool->setStepObserver(std::move(observer));
+    m_tool = tool.get();
     registry.add(std::move(tool));
 }
 

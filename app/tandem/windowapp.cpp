@@ -1,6 +1,7 @@
 #include "windowapp.h"
 
 #include "computersetup.h"
+#include "computerusemenu.h"
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
@@ -15,7 +16,6 @@
 #include "tools/toolregistry.h"
 #include "ui/approvalbridge.h"
 #include "ui/chatview.h"
-#include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
 #include "ui/repositorypanel.h"
 #include "ui/webenginesetup.h"
@@ -79,9 +79,11 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     approval::ApprovalDesk approvals(*policy, &audit);
     computer::ApprovalDeskGate gate(approvals);
 
-    // The monitor pane exists only once the window does; steps before it are not shown.
+    // The monitor pane exists only once the window does; steps before it are not shown. The
+    // registry is kept so that a window the user picks later can bring the computer tool in.
     std::unique_ptr<ComputerSetup> computerUse;
-    std::function<void(const computer::ComputerStep &)> showStep;
+    std::unique_ptr<ComputerUseMenu> computerMenu;
+    tools::ToolRegistry *registry = nullptr;
     if (!line.computerWindow.isEmpty()) {
         auto opened = ComputerSetup::open(line.computerWindow, audit);
         if (!opened)
@@ -90,14 +92,15 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         computerUse->setApprovalGate(&gate);
     }
     artifacts::ArtifactStore artifactStore;
-    options.addTools = [&artifactStore, &computerUse, &showStep](tools::ToolRegistry &registry) {
-        registry.add(std::make_unique<artifacts::ArtifactTool>(artifactStore));
-        if (!computerUse)
-            return;
-        computerUse->addTo(registry, [&showStep](const computer::ComputerStep &step) {
-            if (showStep)
-                showStep(step);
-        });
+    options.addTools = [&](tools::ToolRegistry &tools) {
+        registry = &tools;
+        tools.add(std::make_unique<artifacts::ArtifactTool>(artifactStore));
+        if (computerUse) {
+            computerUse->addTo(tools, [&computerMenu](const computer::ComputerStep &step) {
+                if (computerMenu)
+                    computerMenu->showStep(step);
+            });
+        }
     };
     agent::ReviewTask session((*model)->client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
@@ -119,14 +122,11 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
                      [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
     window.addRepositoryPanel(session);
     window.showArtifactsFrom(artifactStore);
-    if (computerUse) {
-        ui::ComputerMonitor *monitor = window.addComputerMonitor();
-        showStep = monitor->observer();
-        // The key is seen on a thread of its own; the window stops the task on its thread.
-        computerUse->watchStopKey([monitor] {
-            QMetaObject::invokeMethod(monitor, &ui::ComputerMonitor::stopRequested,
-                                      Qt::QueuedConnection);
-        });
+    if (registry) {
+        computerMenu =
+            std::make_unique<ComputerUseMenu>(window, audit, computerUse, *registry, &gate);
+        if (computerUse)
+            computerMenu->attachMonitor();
     }
     sessions.attach(window, *session.loop());
     window.show();

@@ -11,6 +11,8 @@
 
 #include <opencv2/core.hpp>
 
+#include <algorithm>
+
 namespace tandem::computer {
 
 Q_DECLARE_LOGGING_CATEGORY(lcComputer)
@@ -30,8 +32,11 @@ struct ComputerTool::Outcome
         Outcome outcome;
         outcome.text = error.message.toStdString();
         outcome.isError = true;
-        outcome.refused =
-            error.code == QStringLiteral("refused") || error.code == QStringLiteral("out_of_range");
+        // An unknown action counts like a refusal: a model that keeps asking for one would
+        // otherwise never be stopped.
+        outcome.refused = error.code == QStringLiteral("refused")
+                          || error.code == QStringLiteral("out_of_range")
+                          || error.code == QStringLiteral("unknown_action");
         return outcome;
     }
     static Outcome error(const QString &message) { return error(base::Error::make({}, message)); }
@@ -41,6 +46,7 @@ namespace {
 
 constexpr int thumbnailWidth = 160;
 constexpr double longestWaitSeconds = 100.0;
+constexpr std::chrono::milliseconds gapBetweenClicks{40};
 
 QRect chooseArea(Desktop &desktop, const ComputerToolOptions &options)
 {
@@ -129,7 +135,28 @@ ComputerTool::ComputerTool(Desktop &desktop, ComputerToolOptions options, audit:
     , m_scaling(chooseArea(desktop, m_options), m_options.limits)
     , m_policy(m_options.targetWindow)
     , m_settle(m_options.settle)
-{}
+{
+    rememberTargetTitle();
+}
+
+void ComputerTool::setTargetWindow(quint64 window)
+{
+    m_options.targetWindow = window;
+    m_scaling = DisplayScaling(chooseArea(m_desktop, m_options), m_options.limits);
+    m_policy = ConfinementPolicy(window);
+    m_refusalsInARow = 0;
+    m_lastFrame = cv::Mat();
+    rememberTargetTitle();
+}
+
+void ComputerTool::rememberTargetTitle()
+{
+    m_targetTitle.clear();
+    for (const WindowInfo &window : m_desktop.windows()) {
+        if (m_options.targetWindow && window.id == *m_options.targetWindow)
+            m_targetTitle = window.title;
+    }
+}
 
 void ComputerTool::setStepObserver(std::function<void(const ComputerStep &)> observer)
 {
@@ -165,6 +192,8 @@ tools::ToolOutput ComputerTool::run(const json &input, const base::CancelToken &
     else if (m_refusalsInARow >= m_options.maxRefusalsInARow)
         outcome = Outcome::error(QStringLiteral("Computer use is stopped after too many refused "
                                                 "actions in a row."));
+    else if (targetIsGone())
+        outcome = windowGone(cancel);
     else
         outcome = dispatch(action, input, cancel);
 
@@ -203,14 +232,37 @@ ComputerTool::Outcome ComputerTool::dispatch(const QString &action, const json &
         && m_options.version == QStringLiteral("computer_20251124"))
         return zoom(input);
 
-    return Outcome::error(QStringLiteral("Unknown action \"%1\". Use one of: screenshot, "
-                                         "left_click, right_click, middle_click, double_click, "
-                                         "triple_click, mouse_move, left_click_drag, "
-                                         "left_mouse_down, left_mouse_up, scroll, key, hold_key, "
-                                         "type, cursor_position, wait%2.")
-                              .arg(action, m_options.version == QStringLiteral("computer_20251124")
-                                               ? QStringLiteral(", zoom")
-                                               : QString()));
+    const QString zoom = m_options.version == QStringLiteral("computer_20251124")
+                             ? QStringLiteral(", zoom")
+                             : QString();
+    return Outcome::error(base::Error::make(
+        QStringLiteral("unknown_action"),
+        QStringLiteral("Unknown action \"%1\". Use one of: screenshot, left_click, right_click, "
+                       "middle_click, double_click, triple_click, mouse_move, left_click_drag, "
+                       "left_mouse_down, left_mouse_up, scroll, key, hold_key, type, "
+                       "cursor_position, wait%2.")
+            .arg(action, zoom)));
+}
+
+bool ComputerTool::targetIsGone()
+{
+    if (!m_options.targetWindow)
+        return false;
+    const auto windows = m_desktop.windows();
+    return std::none_of(windows.begin(), windows.end(), [this](const WindowInfo &window) {
+        return window.id == *m_options.targetWindow;
+    });
+}
+
+// Every later action would be refused the same way, so the loop ends at once rather than after
+// the usual run of refusals; the model and the user read why.
+ComputerTool::Outcome ComputerTool::windowGone(const base::CancelToken &cancel)
+{
+    cancel.cancel();
+    return Outcome::error(QStringLiteral("The window the user allowed (\"%1\") is gone: it was "
+                                         "closed or hidden. Computer use is stopped; the user "
+                                         "can pick another window.")
+                              .arg(m_targetTitle));
 }
 
 base::Status ComputerTool::allowed(const PolicyDecision &decision, const QString &action,
@@ -312,6 +364,11 @@ ComputerTool::Outcome ComputerTool::click(const QString &action, const json &inp
         if (auto moved = m_desktop.movePointer(*point); !moved)
             return moved;
         for (int i = 0; i < times; ++i) {
+            // Clicks stamped the same millisecond are one click to some toolkits (Chromium):
+            // a short gap, far below any double-click interval, makes them a double click.
+            if (i > 0 && !pauseFor(gapBetweenClicks, cancel))
+                return base::fail(QStringLiteral("cancelled"),
+                                  QStringLiteral("Stopped by the user."));
             if (auto down = m_desktop.setButton(button, true); !down)
                 return down;
             if (auto up = m_desktop.setButton(button, false); !up)
@@ -528,6 +585,7 @@ ComputerTool::Outcome ComputerTool::screenshot()
     if (!frame)
         return Outcome::error(frame.error());
 
+    m_lastFrame = *frame;
     Outcome outcome;
     outcome.image = ScreenshotEncoder::resized(*frame, m_scaling.declaredSize());
     return outcome;
@@ -546,7 +604,9 @@ ComputerTool::Outcome ComputerTool::settledAfter(const Outcome &action,
 ComputerTool::Outcome ComputerTool::settledScreenshot(const base::CancelToken &cancel)
 {
     const QRect area = m_scaling.screenArea();
-    const auto settled = m_settle.waitUntilStill([&] { return m_desktop.capture(area); }, cancel);
+    // The last settled frame stands for the screen before this action.
+    const auto settled =
+        m_settle.waitUntilStill([&] { return m_desktop.capture(area); }, cancel, m_lastFrame);
     if (!settled)
         return Outcome::error(settled.error());
     if (settled->cancelled)
@@ -554,6 +614,7 @@ ComputerTool::Outcome ComputerTool::settledScreenshot(const base::CancelToken &c
 
     qCDebug(lcComputer) << "settled" << settled->settled << "after" << settled->elapsed.count()
                         << "ms," << settled->frames << "frames";
+    m_lastFrame = settled->lastFrame;
     Outcome outcome;
     outcome.image = ScreenshotEncoder::resized(settled->lastFrame, m_scaling.declaredSize());
     return outcome;

@@ -30,7 +30,8 @@ struct ComputerToolOptions
     // The monitor to work on; empty means the one holding the target window, else the primary.
     QString monitor;
     ImageLimits limits;
-    SettleOptions settle;
+    // Applications on a busy machine can start to repaint a few hundred ms after an action.
+    SettleOptions settle{.reactionWindow = std::chrono::milliseconds(300)};
     // After this many refusals in a row the tool stops the loop.
     int maxRefusalsInARow = 5;
 };
@@ -65,6 +66,9 @@ public:
 
     const DisplayScaling &scaling() const { return m_scaling; }
     void setStepObserver(std::function<void(const ComputerStep &)> observer);
+    // Confines the tool to another window (the user picked one), on the monitor holding it.
+    // Call it only between runs.
+    void setTargetWindow(quint64 window);
 
 private:
     struct Outcome;
@@ -82,6 +86,9 @@ private:
     Outcome moveTo(const nlohmann::json &input, const base::CancelToken &cancel);
     Outcome zoom(const nlohmann::json &input);
     Outcome cursorPosition();
+    void rememberTargetTitle();
+    bool targetIsGone();
+    Outcome windowGone(const base::CancelToken &cancel);
     Outcome wait(const nlohmann::json &input, const base::CancelToken &cancel);
 
     base::Result<QPoint> targetPoint(const nlohmann::json &input, const char *field, bool required,
@@ -105,6 +112,8 @@ private:
     ScreenSettleDetector m_settle;
     std::function<void(const ComputerStep &)> m_observer;
     int m_refusalsInARow = 0;
+    QString m_targetTitle; // for the message when the window goes
+    cv::Mat m_lastFrame; // the screen after the previous step, to tell an early reaction
 };
 
 } // namespace tandem::computer

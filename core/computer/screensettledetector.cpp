@@ -23,8 +23,9 @@ bool ScreenSettleDetector::differ(const cv::Mat &a, const cv::Mat &b) const
     return cv::countNonZero(changed) > m_options.changedValuesAllowed;
 }
 
-base::Result<SettleResult>
-ScreenSettleDetector::waitUntilStill(const FrameSource &grab, const base::CancelToken &cancel) const
+base::Result<SettleResult> ScreenSettleDetector::waitUntilStill(const FrameSource &grab,
+                                                                const base::CancelToken &cancel,
+                                                                const cv::Mat &before) const
 {
     using Clock = std::chrono::steady_clock;
     const auto start = Clock::now();
@@ -43,10 +44,13 @@ ScreenSettleDetector::waitUntilStill(const FrameSource &grab, const base::Cancel
         return std::unexpected(first.error());
     cv::Mat previous = *first;
     result.frames = 1;
+    const bool reactedAtOnce = !before.empty() && differ(before, previous);
     auto lastChange = Clock::now();
 
     while (true) {
-        if (Clock::now() - lastChange >= m_options.stablePeriod) {
+        const bool reacted =
+            reactedAtOnce || result.changed || elapsed() >= m_options.reactionWindow;
+        if (reacted && Clock::now() - lastChange >= m_options.stablePeriod) {
             result.settled = true;
             break;
         }

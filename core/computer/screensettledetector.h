@@ -20,6 +20,11 @@ struct SettleOptions
     // No change for this long counts as settled: four frames at 60 Hz, long enough for an
     // application's repaint that follows another (a menu after its shadow).
     std::chrono::milliseconds stablePeriod{60};
+    // While nothing has changed yet (and the first frame still matches the one from before
+    // the action), the screen counts as still only after this long: a busy application (a
+    // browser on a loaded machine) can start to repaint well after the stable period. Zero
+    // trusts the stable period alone.
+    std::chrono::milliseconds reactionWindow{0};
     // Give up waiting (an animation, a blinking caret) and go on with the latest frame.
     std::chrono::milliseconds ceiling{2000};
     // A channel value must move by more than this to count, so dithering is not change.
@@ -48,8 +53,11 @@ public:
 
     explicit ScreenSettleDetector(SettleOptions options = {});
 
+    // `before` is the screen as it was before the action, when known: a first frame that
+    // differs from it shows the application has reacted already.
     base::Result<SettleResult> waitUntilStill(const FrameSource &grab,
-                                              const base::CancelToken &cancel) const;
+                                              const base::CancelToken &cancel,
+                                              const cv::Mat &before = {}) const;
     bool differ(const cv::Mat &a, const cv::Mat &b) const;
     const SettleOptions &options() const { return m_options; }
 

@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """`tandem run --computer-window`: the computer tool wired into the agent's tool registry.
 
-A private Xvfb with the probe window; the scripted model takes a screenshot, clicks the red
-square, then tries a click outside the window, which must be refused. Checks the clicks the
+A private Xvfb with the probe window, its red square at a place drawn anew for each run; the
+scripted model takes a screenshot, finds the square on it (OpenCV) and clicks it, then finds
+the window and tries a click beside it, which must be refused. Checks the clicks the
 probe really received and the audit log. Needs TANDEM_BIN, TANDEM_MODEL_SERVER_BIN and
 PROBE_WINDOW_BIN in the environment (CTest sets them).
 """
 
 import json
 import os
+import random
 import shutil
 import subprocess
 import tempfile
@@ -49,10 +51,11 @@ class RunWithComputer(unittest.TestCase):
 
     def start_probe(self):
         env = dict(os.environ, DISPLAY=self.display, LC_ALL="C.UTF-8")
+        self.square = (random.randrange(20, 550), random.randrange(20, 350))
         probe = subprocess.Popen([os.environ["PROBE_WINDOW_BIN"], "--log", self.probe_log,
                                   "--text", os.path.join(self.root, "probe.txt"),
-                                  "--geometry", "600x400+100+100", "--square", "200,150,24"],
-                                 env=env)
+                                  "--geometry", "600x400+100+100",
+                                  "--square", "%d,%d,24" % self.square], env=env)
         self.addCleanup(self.stop, probe)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -93,7 +96,13 @@ class RunWithComputer(unittest.TestCase):
         self.assertIn("Press Control+Shift+Escape anywhere to stop.", run.stdout)
 
         time.sleep(0.2)
-        self.assertEqual(self.clicks(), [["1", "312", "262", "0"]])
+        clicks = self.clicks()
+        self.assertEqual(len(clicks), 1, clicks)
+        button, x, y, _ = clicks[0]
+        left, top = 100 + self.square[0], 100 + self.square[1]
+        self.assertEqual(button, "1")
+        self.assertTrue(left <= int(x) < left + 24 and top <= int(y) < top + 24,
+                        "click at %s,%s misses the square at %d,%d" % (x, y, left, top))
 
         audit = os.path.join(self.root, "data", "tandem", "audit.jsonl")
         with open(audit) as f:
@@ -110,6 +119,15 @@ class RunWithComputer(unittest.TestCase):
         self.assertNotEqual(run.returncode, 0)
         self.assertIn("No window's title contains \"No such window\"", run.stdout + run.stderr)
         self.assertIn("\"Tandem probe\"", run.stdout + run.stderr)
+
+    def test_no_display_is_a_clear_error(self):
+        env = self.environment()
+        env.pop("DISPLAY")
+        run = subprocess.run([TANDEM, "run", "--repo", self.repo, "--task", "Anything",
+                              "--computer-window", "Tandem probe"],
+                             env=env, capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(run.returncode, 0)
+        self.assertIn("Cannot open the X display", run.stdout + run.stderr)
 
 
 if __name__ == "__main__":

@@ -170,6 +170,8 @@ private slots:
     void zoomShowsARegionLarger();
     void everyActionIsAudited();
     void unknownActionIsExplained();
+    void unknownActionsAreBounded();
+    void closedWindowStopsTheLoop();
 };
 
 void tst_ComputerTool::clicksLandOnWhatTheModelSaw_data()
@@ -465,6 +467,39 @@ void tst_ComputerTool::unknownActionIsExplained()
     const auto result = act(tool, {{"action", "teleport"}});
     QVERIFY(result.isError);
     QVERIFY(QString::fromStdString(result.text).contains(QStringLiteral("left_click_drag")));
+}
+
+void tst_ComputerTool::unknownActionsAreBounded()
+{
+    auto rig = startRig(QSize(640, 480), QRect(0, 0, 640, 480), QRect());
+    computer::ComputerTool tool(*rig->desktop, {});
+    base::CancelToken loop;
+    for (int i = 0; i < 4; ++i)
+        QVERIFY(act(tool, {{"action", "teleport"}}, loop).isError);
+    QVERIFY(!loop.isCancelled());
+
+    const auto fifth = act(tool, {{"action", "teleport"}}, loop);
+    QVERIFY(loop.isCancelled());
+    QVERIFY(QString::fromStdString(fifth.text).contains(QStringLiteral("now stopped")));
+}
+
+void tst_ComputerTool::closedWindowStopsTheLoop()
+{
+    auto rig = startRig(QSize(640, 480), QRect(50, 50, 300, 200), QRect());
+    const quint64 probe = rig->probeWindow();
+    computer::ComputerTool tool(*rig->desktop, confinedTo(probe));
+    base::CancelToken loop;
+    QVERIFY(!act(tool, {{"action", "left_click"}, {"coordinate", {100, 100}}}, loop).isError);
+
+    rig->probe.reset(); // ends the probe's process: its window goes with it
+    QTRY_VERIFY_WITH_TIMEOUT(rig->probeWindow() == 0, 5000);
+
+    const auto after = act(tool, {{"action", "screenshot"}}, loop);
+    QVERIFY(after.isError);
+    QVERIFY2(
+        QString::fromStdString(after.text).contains(QStringLiteral("(\"Tandem probe\") is gone")),
+        after.text.c_str());
+    QVERIFY(loop.isCancelled());
 }
 
 QTEST_GUILESS_MAIN(tst_ComputerTool)

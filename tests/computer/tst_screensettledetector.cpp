@@ -40,6 +40,15 @@ private:
     int m_frames = 0;
 };
 
+// A screen that reacts late: unchanged for `delay`, then a block turns black and stays.
+base::Result<cv::Mat> lateFrame(Clock::time_point start, milliseconds delay)
+{
+    cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(255, 255, 255));
+    if (Clock::now() - start >= delay)
+        frame(cv::Rect(10, 10, 20, 20)).setTo(cv::Scalar(0, 0, 0));
+    return frame;
+}
+
 } // namespace
 
 class tst_ScreenSettleDetector : public QObject
@@ -53,7 +62,54 @@ private slots:
     void endlessChangeStopsAtTheCeiling();
     void cancelEndsTheWaitAtOnce();
     void smallNoiseIsNotChange();
+    void reactionWindowWaitsForALateRepaint_data();
+    void reactionWindowWaitsForALateRepaint();
+    void earlyReactionNeedsNoWindow();
 };
+
+void tst_ScreenSettleDetector::reactionWindowWaitsForALateRepaint_data()
+{
+    QTest::addColumn<int>("windowMs");
+    QTest::addColumn<bool>("seesTheRepaint");
+    QTest::newRow("stable period alone") << 0 << false;
+    QTest::newRow("300 ms window") << 300 << true;
+}
+
+void tst_ScreenSettleDetector::reactionWindowWaitsForALateRepaint()
+{
+    QFETCH(int, windowMs);
+    QFETCH(bool, seesTheRepaint);
+    SettleOptions options;
+    options.reactionWindow = milliseconds(windowMs);
+    const ScreenSettleDetector detector(options);
+
+    // The application starts to repaint 150 ms after the action, later than the stable period.
+    const auto start = Clock::now();
+    const auto result =
+        detector.waitUntilStill([&] { return lateFrame(start, milliseconds(150)); }, {});
+    QVERIFY(result.has_value());
+    QVERIFY(result->settled);
+    QCOMPARE(result->changed, seesTheRepaint);
+    QCOMPARE(result->lastFrame.at<cv::Vec3b>(15, 15) == cv::Vec3b(0, 0, 0), seesTheRepaint);
+}
+
+void tst_ScreenSettleDetector::earlyReactionNeedsNoWindow()
+{
+    SettleOptions options;
+    options.reactionWindow = milliseconds(1000);
+    const ScreenSettleDetector detector(options);
+
+    // The application reacted before the first look: the frame from before the action shows
+    // it, and the wait is the stable period alone, not the reaction window.
+    const auto start = Clock::now() - milliseconds(500);
+    const cv::Mat before(120, 160, CV_8UC3, cv::Scalar(255, 255, 255));
+    const auto result =
+        detector.waitUntilStill([&] { return lateFrame(start, milliseconds(150)); }, {}, before);
+    QVERIFY(result.has_value());
+    QVERIFY(result->settled);
+    QVERIFY2(result->elapsed < milliseconds(600),
+             qPrintable(QString::number(result->elapsed.count())));
+}
 
 void tst_ScreenSettleDetector::stillScreenSettlesAfterTheStablePeriod()
 {

@@ -25,6 +25,7 @@ private slots:
     void cleanup();
 
     void noDisplayIsAClearError();
+    void noXTestIsAClearError();
     void capturesExactPixels();
     void listsTheProbeWindow();
     void clicksLandOnExactPixels();
@@ -98,6 +99,18 @@ void tst_X11Desktop::noDisplayIsAClearError()
     QVERIFY(!desktop.has_value());
     QCOMPARE(desktop.error().code, QStringLiteral("no_display"));
     QVERIFY(desktop.error().message.contains(QStringLiteral(":999")));
+}
+
+void tst_X11Desktop::noXTestIsAClearError()
+{
+    XvfbServer server;
+    QString error;
+    QVERIFY2(server.start(QSize(320, 240), &error, {"-extension", "XTEST"}), qPrintable(error));
+
+    const auto desktop = x11::X11Desktop::open(server.display());
+    QVERIFY(!desktop.has_value());
+    QVERIFY2(desktop.error().message.contains(QStringLiteral("XTEST")),
+             qPrintable(desktop.error().message));
 }
 
 void tst_X11Desktop::capturesExactPixels()

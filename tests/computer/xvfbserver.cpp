@@ -23,15 +23,21 @@ XvfbServer::~XvfbServer()
     stopProcess(m_process.get());
 }
 
-bool XvfbServer::start(QSize size, QString *error)
+bool XvfbServer::start(QSize size, QString *error, const QStringList &extraArguments)
 {
     m_process = std::make_unique<QProcess>();
     // -displayfd 1: Xvfb takes the first free number and writes it to stdout once it is ready.
-    m_process->start(
-        QStringLiteral("Xvfb"),
-        {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-         QStringLiteral("0"), QStringLiteral("%1x%2x24").arg(size.width()).arg(size.height()),
-         QStringLiteral("-nolisten"), QStringLiteral("tcp"), QStringLiteral("-noreset")});
+    const QStringList arguments =
+        QStringList{QStringLiteral("-displayfd"),
+                    QStringLiteral("1"),
+                    QStringLiteral("-screen"),
+                    QStringLiteral("0"),
+                    QStringLiteral("%1x%2x24").arg(size.width()).arg(size.height()),
+                    QStringLiteral("-nolisten"),
+                    QStringLiteral("tcp"),
+                    QStringLiteral("-noreset")}
+        + extraArguments;
+    m_process->start(QStringLiteral("Xvfb"), arguments);
     QByteArray number;
     QDeadlineTimer deadline(15000);
     while (!number.contains('\n') && !deadline.hasExpired()

@@ -18,7 +18,8 @@ public:
     XvfbServer() = default;
     ~XvfbServer();
 
-    bool start(QSize size, QString *error);
+    // `extraArguments` go to Xvfb as they are, e.g. {"-extension", "XTEST"} to leave it out.
+    bool start(QSize size, QString *error, const QStringList &extraArguments = {});
     QString display() const { return m_display; }
 
     // Runs an X client (setxkbmap, xrandr) on this display; returns its stdout, or a null
