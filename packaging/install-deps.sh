@@ -20,6 +20,9 @@ packages=(
     xvfb xauth imagemagick x11-utils curl poppler-utils
     # computer-use tests and benchmark: layouts, key state, and the reference method's tools
     x11-xkb-utils x11-xserver-utils xdotool scrot
+    # packaging: the .deb (cpack with dpkg-shlibdeps), its metadata checks, the icon's PNG
+    # sizes, and the clean Debian root the package test installs it into
+    dpkg-dev appstream desktop-file-utils librsvg2-bin debootstrap
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere

@@ -4,13 +4,17 @@
 #include "ui/artifactpane.h"
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
+#include "ui/findbar.h"
 #include "ui/modelbanner.h"
+#include "ui/windowmenus.h"
 
 #include "artifacts/artifactextractor.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QGuiApplication>
+#include <QMenu>
 #include <QScreen>
-#include <QShortcut>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -31,9 +35,7 @@ MainWindow::MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *
     buildLayout(info);
     connectRunner();
     connectExtractor();
-
-    auto *stop = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    connect(stop, &QShortcut::activated, this, &MainWindow::stopTask);
+    buildMenus();
 
     const QScreen *screen = QGuiApplication::primaryScreen();
     const QSize available = screen ? screen->availableSize() : preferredSize;
@@ -62,6 +64,8 @@ void MainWindow::buildLayout(const WindowInfo &info)
     layout->setSpacing(0);
     layout->addWidget(new ModelBanner(info));
     layout->addWidget(m_splitter, 1);
+    m_findBar = new FindBar(m_artifacts->editor());
+    layout->addWidget(m_findBar);
     setCentralWidget(central);
 }
 
@@ -101,6 +105,59 @@ ComputerMonitor *MainWindow::addComputerMonitor()
     return m_monitor;
 }
 
+// The commands every session has. Send works where the chat has the focus (the artifact's
+// editor uses Ctrl+Return to render at once); the others anywhere in the window.
+void MainWindow::buildMenus()
+{
+    m_menus = new WindowMenus(this);
+
+    // Sessions and the settings dialog connect and enable these two when they exist.
+    m_menus
+        ->addAction(WindowMenus::File, QStringLiteral("newSessionAction"), tr("&New Session"),
+                    QKeySequence::New)
+        ->setEnabled(false);
+    m_menus->menu(WindowMenus::File)->addSeparator();
+    QAction *quit = m_menus->addAction(WindowMenus::File, QStringLiteral("quitAction"), tr("&Quit"),
+                                       QKeySequence::Quit);
+    connect(quit, &QAction::triggered, qApp, &QApplication::closeAllWindows);
+
+    QAction *find = m_menus->addAction(WindowMenus::Edit, QStringLiteral("findAction"),
+                                       tr("&Find in Code…"), QKeySequence::Find);
+    connect(find, &QAction::triggered, m_findBar, &FindBar::open);
+    m_menus->menu(WindowMenus::Edit)->addSeparator();
+    m_menus
+        ->addAction(WindowMenus::Edit, QStringLiteral("settingsAction"), tr("&Settings…"),
+                    QKeySequence(tr("Ctrl+,")))
+        ->setEnabled(false);
+
+    QAction *pane = m_menus->addAction(WindowMenus::View, QStringLiteral("toggleArtifactsAction"),
+                                       tr("&Artifact Pane"), QKeySequence(tr("Ctrl+Shift+A")));
+    pane->setCheckable(true);
+    pane->setChecked(true);
+    connect(pane, &QAction::triggered, this, &MainWindow::toggleArtifactPane);
+
+    QAction *send = m_menus->addAction(WindowMenus::Task, QStringLiteral("sendAction"), tr("&Send"),
+                                       QKeySequence(tr("Ctrl+Return")));
+    send->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_chat->addAction(send);
+    connect(send, &QAction::triggered, m_chat, &ChatView::sendPrompt);
+
+    QAction *stop = m_menus->addAction(WindowMenus::Task, QStringLiteral("stopAction"), tr("S&top"),
+                                       QKeySequence(Qt::Key_Escape));
+    stop->setEnabled(false);
+    connect(stop, &QAction::triggered, this, &MainWindow::stopTask);
+
+    QAction *prompt = m_menus->addAction(WindowMenus::Task, QStringLiteral("focusPromptAction"),
+                                         tr("&Write a Task"), QKeySequence(tr("Ctrl+L")));
+    connect(prompt, &QAction::triggered, m_chat, &ChatView::focusPrompt);
+}
+
+void MainWindow::toggleArtifactPane()
+{
+    m_artifacts->setVisible(!m_artifacts->isVisible());
+    m_menus->action(QStringLiteral("toggleArtifactsAction"))->setChecked(m_artifacts->isVisible());
+}
+
 void MainWindow::connectExtractor()
 {
     using artifacts::ArtifactExtractor;
@@ -128,6 +185,8 @@ void MainWindow::stopTask()
 void MainWindow::showRunning(bool running)
 {
     m_chat->setRunning(running);
+    m_menus->action(QStringLiteral("sendAction"))->setEnabled(!running);
+    m_menus->action(QStringLiteral("stopAction"))->setEnabled(running);
     if (!running)
         endText();
 }

@@ -20,6 +20,8 @@ class AgentRunner;
 class ArtifactPane;
 class ChatView;
 class ComputerMonitor;
+class FindBar;
+class WindowMenus;
 
 // Tandem's window: a banner naming the model and the workspace, the chat on the left and the
 // artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
@@ -44,10 +46,15 @@ public:
     ComputerMonitor *addComputerMonitor();
     ComputerMonitor *computerMonitor() const { return m_monitor; }
 
+    // The menu bar; every part of the window adds its commands there (see WindowMenus).
+    WindowMenus *menus() const { return m_menus; }
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
     void connectExtractor();
+    void buildMenus();
+    void toggleArtifactPane();
     void startTask(const QString &task);
     void stopTask();
     void showRunning(bool running);
@@ -59,6 +66,8 @@ private:
     ArtifactPane *m_artifacts = nullptr;
     QSplitter *m_splitter = nullptr;
     ComputerMonitor *m_monitor = nullptr;
+    FindBar *m_findBar = nullptr;
+    WindowMenus *m_menus = nullptr;
 };
 
 } // namespace tandem::ui

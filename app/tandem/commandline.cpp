@@ -93,6 +93,21 @@ void parseSandboxRun(const QStringList &arguments, CommandLine &line)
                                     "COMMAND [ARGUMENT...].");
 }
 
+// `tandem audit verify [FILE]`; `arguments` starts with the program name.
+void parseAuditVerify(const QStringList &arguments, CommandLine &line)
+{
+    QCommandLineParser parser;
+    if (!parser.parse(arguments)) {
+        line.error = parserError(parser);
+        return;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1)
+        line.error = QStringLiteral("tandem audit verify takes one file at most.");
+    else if (!files.isEmpty())
+        line.auditFile = files.first();
+}
+
 } // namespace
 
 QString CommandLine::helpText()
@@ -115,6 +130,11 @@ QString CommandLine::helpText()
         "      your sandbox.json and the workspace's .tandem/sandbox.json. The workspace\n"
         "      (default: the current folder) is the only writable host folder. Exits with\n"
         "      the command's status; --json prints the whole result instead.\n"
+        "  tandem audit verify [FILE]\n"
+        "      Check the hash chain of an audit log (default: the one in the data folder)\n"
+        "      and name the first line that does not follow the one before it. Exits 0\n"
+        "      when the chain holds, 1 when it is broken, 3 when the file cannot be read,\n"
+        "      4 when only the last line is incomplete (a write cut short).\n"
         "\n"
         "Options:\n"
         "  --repo PATH      A local git checkout (any folder inside it; your working tree is\n"
@@ -160,6 +180,17 @@ CommandLine CommandLine::parse(const QStringList &arguments)
         line.mode = Mode::SandboxRun;
         rest.remove(1, 2);
         parseSandboxRun(rest, line);
+        return line;
+    }
+    if (rest.size() > 1 && rest.at(1) == QLatin1String("audit")) {
+        line.mode = Mode::AuditVerify;
+        if (rest.size() < 3 || rest.at(2) != QLatin1String("verify")) {
+            line.error =
+                QStringLiteral("tandem audit has one command: tandem audit verify [FILE].");
+            return line;
+        }
+        rest.remove(1, 2);
+        parseAuditVerify(rest, line);
         return line;
     }
     if (rest.size() > 1 && rest.at(1) == QLatin1String("run")) {

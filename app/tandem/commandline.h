@@ -9,10 +9,11 @@ namespace tandem::app {
 
 // What the user asked for on the command line. `tandem` opens the window; `tandem run` works
 // headless; `tandem sandbox run` runs one command in the sandbox the agent would use;
-// `tandem --help` and `--version` answer and exit.
+// `tandem audit verify` checks the audit log's chain; `tandem --help` and `--version` answer
+// and exit.
 struct CommandLine
 {
-    enum class Mode { Window, Run, SandboxRun, Help, Version };
+    enum class Mode { Window, Run, SandboxRun, AuditVerify, Help, Version };
 
     Mode mode = Mode::Window;
     QString repo;
@@ -30,6 +31,8 @@ struct CommandLine
     int timeoutSeconds = 0;
     bool json = false;
     QStringList command;
+
+    QString auditFile; // `tandem audit verify [FILE]`; empty: the data directory's log
 
     QString error; // set when the arguments cannot be used; says what to do
 

@@ -8,12 +8,16 @@
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
 #include "tools/toolregistry.h"
+#include "ui/auditlogwindow.h"
 #include "ui/computermonitor.h"
 #include "ui/mainwindow.h"
+#include "ui/themechoicemenu.h"
+#include "ui/thememanager.h"
 #include "ui/webenginesetup.h"
 
 #include <QApplication>
 #include <QDateTime>
+#include <QIcon>
 #include <QMessageBox>
 
 namespace tandem::app {
@@ -37,6 +41,13 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("dev.tandem.Tandem"));
+    QIcon icon;
+    for (int size : {16, 32, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/dev.tandem.Tandem-%1.png").arg(size));
+    QApplication::setWindowIcon(icon);
+    // Settings in $XDG_CONFIG_HOME/tandem/Tandem.conf, for every QSettings of the window.
+    QApplication::setOrganizationName(QStringLiteral("tandem"));
+    ui::ThemeManager theme;
 
     auto model = ModelSetup::create(line.model);
     if (!model)
@@ -89,6 +100,8 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
+    ui::ThemeChoiceMenu::addTo(window.menus(), &theme);
+    ui::AuditLogWindow::addToMenu(window.menus(), audit.path(), &window);
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();
