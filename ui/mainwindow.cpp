@@ -14,6 +14,7 @@
 #include <QApplication>
 #include <QGuiApplication>
 #include <QMenu>
+#include <QMessageBox>
 #include <QScreen>
 #include <QSplitter>
 #include <QVBoxLayout>
@@ -150,6 +151,16 @@ void MainWindow::buildMenus()
     QAction *prompt = m_menus->addAction(WindowMenus::Task, QStringLiteral("focusPromptAction"),
                                          tr("&Write a Task"), QKeySequence(tr("Ctrl+L")));
     connect(prompt, &QAction::triggered, m_chat, &ChatView::focusPrompt);
+
+    QAction *about =
+        m_menus->addAction(WindowMenus::Help, QStringLiteral("aboutAction"), tr("&About Tandem"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Tandem"),
+                           tr("<b>Tandem %1</b><p>A desktop companion for people who write "
+                              "code: a chat with a coding model beside a live artifact view.</p>"
+                              "<p>Licensed under the Apache License 2.0.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
 }
 
 void MainWindow::toggleArtifactPane()
