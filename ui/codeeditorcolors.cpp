@@ -52,15 +52,18 @@ void applyToLexer(QsciLexer *lexer, ColorScheme scheme)
 {
     QVariantList light = lexer->property(kLightLexer).toList();
     if (light.isEmpty()) {
+        light << lexer->defaultColor() << lexer->defaultPaper();
         for (int style = 0; style < kStyleCount; ++style)
             light << lexer->color(style) << lexer->paper(style);
         lexer->setProperty(kLightLexer, light);
     }
+    // Every style, named or not: the space past the end of a line is drawn in one that has no
+    // name, and it must match the text's background.
+    lexer->setDefaultColor(shown(light.at(0), scheme));
+    lexer->setDefaultPaper(shown(light.at(1), scheme));
     for (int style = 0; style < kStyleCount; ++style) {
-        if (lexer->description(style).isEmpty())
-            continue;
-        lexer->setColor(shown(light.at(2 * style), scheme), style);
-        lexer->setPaper(shown(light.at(2 * style + 1), scheme), style);
+        lexer->setColor(shown(light.at(2 + 2 * style), scheme), style);
+        lexer->setPaper(shown(light.at(3 + 2 * style), scheme), style);
     }
 }
 

@@ -238,6 +238,12 @@ void tst_Theme::codeEditorFollowsTheScheme()
 
     theme.setChoice(ThemeChoice::Dark);
     QTRY_VERIFY(lexer->paper(QsciLexerHTML::Default).lightnessF() < 0.2);
+    QVERIFY(static_cast<QsciLexer *>(lexer)->defaultPaper().lightnessF() < 0.2);
+    // What is drawn: the text's background and the space past the end of the line alike.
+    editor.resize(400, 100);
+    const QImage shot = editor.grab().toImage();
+    const int x = shot.width() - 40;
+    QVERIFY2(shot.pixelColor(x, 5).lightnessF() < 0.2, qPrintable(shot.pixelColor(x, 5).name()));
     QVERIFY(contrast(lexer->color(QsciLexerHTML::Tag), lexer->paper(QsciLexerHTML::Tag)) >= 3.0);
     QVERIFY(contrast(lexer->color(QsciLexerHTML::Default), lexer->paper(QsciLexerHTML::Default))
             >= 4.5);
