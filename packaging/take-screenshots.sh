@@ -37,10 +37,10 @@ shoot() {
     [ -n "$window" ] || { cat "$work/$theme.log"; echo "no Tandem window" >&2; exit 1; }
     xdotool windowmove "$window" 0 0 windowsize "$window" 1440 900
     sleep 2
-    # The prompt has the focus after Ctrl+L; Enter sends.
+    # The prompt has the focus after Ctrl+K; Enter sends.
     xdotool mousemove 300 400
     xdotool windowfocus --sync "$window"
-    xdotool key ctrl+l
+    xdotool key ctrl+k
     xdotool type --delay 20 "Build a sales dashboard"
     xdotool key Return
     sleep 12

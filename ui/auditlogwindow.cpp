@@ -71,8 +71,8 @@ AuditLogWindow::AuditLogWindow(QString path, QWidget *parent)
 
 void AuditLogWindow::addToMenu(WindowMenus *menus, const QString &path, QWidget *owner)
 {
-    QAction *open = menus->addAction(WindowMenus::View, QStringLiteral("viewAuditLogAction"),
-                                     tr("Audit &Log"), QKeySequence(tr("Ctrl+Shift+L")));
+    QAction *open =
+        menus->addAction(WindowMenus::View, QStringLiteral("viewAuditLogAction"), tr("Audit &Log"));
     auto window = std::make_shared<QPointer<AuditLogWindow>>();
     connect(open, &QAction::triggered, owner, [path, owner, window] {
         if (!*window)

@@ -119,7 +119,7 @@ void MainWindow::buildMenus()
         ->setEnabled(false);
     m_menus->menu(WindowMenus::File)->addSeparator();
     QAction *quit = m_menus->addAction(WindowMenus::File, QStringLiteral("quitAction"), tr("&Quit"),
-                                       QKeySequence::Quit);
+                                       QKeySequence(tr("Ctrl+Q")));
     connect(quit, &QAction::triggered, qApp, &QApplication::closeAllWindows);
 
     QAction *find = m_menus->addAction(WindowMenus::Edit, QStringLiteral("findAction"),
@@ -149,7 +149,7 @@ void MainWindow::buildMenus()
     connect(stop, &QAction::triggered, this, &MainWindow::stopTask);
 
     QAction *prompt = m_menus->addAction(WindowMenus::Task, QStringLiteral("focusPromptAction"),
-                                         tr("&Write a Task"), QKeySequence(tr("Ctrl+L")));
+                                         tr("&Write a Task"), QKeySequence(tr("Ctrl+K")));
     connect(prompt, &QAction::triggered, m_chat, &ChatView::focusPrompt);
 
     QAction *about =
