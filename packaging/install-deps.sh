@@ -24,6 +24,9 @@ packages=(
     # builds a native module against Kerberos, needs ripgrep, and is shown by chromium; the
     # scripted model finds its targets in the screenshots with OpenCV and Tesseract
     chromium libkrb5-dev ripgrep iproute2 python3-opencv tesseract-ocr
+    # packaging: the .deb (cpack with dpkg-shlibdeps), its metadata checks, the icon's PNG
+    # sizes, and the clean Debian root the package test installs it into
+    dpkg-dev appstream desktop-file-utils librsvg2-bin debootstrap
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere

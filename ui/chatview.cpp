@@ -322,6 +322,11 @@ QString ChatView::promptText() const
     return m_prompt->toPlainText();
 }
 
+void ChatView::focusPrompt()
+{
+    m_prompt->setFocus(Qt::ShortcutFocusReason);
+}
+
 void ChatView::submit()
 {
     const QString task = m_prompt->toPlainText().trimmed();

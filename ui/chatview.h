@@ -67,6 +67,10 @@ public:
     // The assistant's text so far, as Markdown, across the whole conversation.
     QString assistantText() const;
 
+    // For the window's menu: send what the prompt holds, and put the cursor in the prompt.
+    void sendPrompt() { submit(); }
+    void focusPrompt();
+
 signals:
     void sendRequested(const QString &task);
     void stopRequested();

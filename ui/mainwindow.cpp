@@ -6,16 +6,21 @@
 #include "ui/artifacttoolfeed.h"
 #include "ui/chatview.h"
 #include "ui/computermonitor.h"
+#include "ui/findbar.h"
 #include "ui/modelbanner.h"
 #include "ui/repositorypanel.h"
+#include "ui/windowmenus.h"
 
 #include "artifacts/artifactextractor.h"
 #include "artifacts/artifactstore.h"
 
+#include <QAction>
+#include <QApplication>
 #include <QDockWidget>
 #include <QGuiApplication>
+#include <QMenu>
+#include <QMessageBox>
 #include <QScreen>
-#include <QShortcut>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -37,11 +42,7 @@ MainWindow::MainWindow(agent::AgentLoop &loop, const WindowInfo &info, QWidget *
     m_approvals = new ApprovalBridge(m_chat, this);
     connectRunner();
     connectExtractor();
-
-    auto *stop = new QShortcut(QKeySequence(Qt::Key_Escape), this);
-    connect(stop, &QShortcut::activated, this, &MainWindow::stopTask);
-    auto *openArtifacts = new QShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A), this);
-    connect(openArtifacts, &QShortcut::activated, m_artifacts, &ArtifactPane::openPane);
+    buildMenus();
 
     const QScreen *screen = QGuiApplication::primaryScreen();
     const QSize available = screen ? screen->availableSize() : preferredSize;
@@ -70,6 +71,8 @@ void MainWindow::buildLayout(const WindowInfo &info)
     layout->setSpacing(0);
     layout->addWidget(new ModelBanner(info));
     layout->addWidget(m_splitter, 1);
+    m_findBar = new FindBar(m_artifacts->editor());
+    layout->addWidget(m_findBar);
     setCentralWidget(central);
 }
 
@@ -135,6 +138,75 @@ RepositoryPanel *MainWindow::addRepositoryPanel(agent::ReviewTask &session)
     return m_repository;
 }
 
+// The commands every session has. Send works where the chat has the focus (the artifact's
+// editor uses Ctrl+Return to render at once); the others anywhere in the window.
+void MainWindow::buildMenus()
+{
+    m_menus = new WindowMenus(this);
+
+    // Sessions and the settings dialog connect and enable these two when they exist.
+    m_menus
+        ->addAction(WindowMenus::File, QStringLiteral("newSessionAction"), tr("&New Session"),
+                    QKeySequence::New)
+        ->setEnabled(false);
+    m_menus->menu(WindowMenus::File)->addSeparator();
+    QAction *quit = m_menus->addAction(WindowMenus::File, QStringLiteral("quitAction"), tr("&Quit"),
+                                       QKeySequence(tr("Ctrl+Q")));
+    connect(quit, &QAction::triggered, qApp, &QApplication::closeAllWindows);
+
+    QAction *find = m_menus->addAction(WindowMenus::Edit, QStringLiteral("findAction"),
+                                       tr("&Find in Code…"), QKeySequence::Find);
+    connect(find, &QAction::triggered, m_findBar, &FindBar::open);
+    m_menus->menu(WindowMenus::Edit)->addSeparator();
+    m_menus
+        ->addAction(WindowMenus::Edit, QStringLiteral("settingsAction"), tr("&Settings…"),
+                    QKeySequence(tr("Ctrl+,")))
+        ->setEnabled(false);
+
+    QAction *pane = m_menus->addAction(WindowMenus::View, QStringLiteral("toggleArtifactsAction"),
+                                       tr("&Artifact Pane"), QKeySequence(tr("Ctrl+Shift+A")));
+    pane->setCheckable(true);
+    pane->setChecked(true);
+    connect(pane, &QAction::triggered, this, &MainWindow::toggleArtifactPane);
+    connect(m_artifacts, &ArtifactPane::closedByUser, pane, [pane] { pane->setChecked(false); });
+
+    QAction *send = m_menus->addAction(WindowMenus::Task, QStringLiteral("sendAction"), tr("&Send"),
+                                       QKeySequence(tr("Ctrl+Return")));
+    send->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_chat->addAction(send);
+    connect(send, &QAction::triggered, m_chat, &ChatView::sendPrompt);
+
+    QAction *stop = m_menus->addAction(WindowMenus::Task, QStringLiteral("stopAction"), tr("S&top"),
+                                       QKeySequence(Qt::Key_Escape));
+    stop->setEnabled(false);
+    connect(stop, &QAction::triggered, this, &MainWindow::stopTask);
+
+    QAction *prompt = m_menus->addAction(WindowMenus::Task, QStringLiteral("focusPromptAction"),
+                                         tr("&Write a Task"), QKeySequence(tr("Ctrl+K")));
+    connect(prompt, &QAction::triggered, m_chat, &ChatView::focusPrompt);
+
+    QAction *about =
+        m_menus->addAction(WindowMenus::Help, QStringLiteral("aboutAction"), tr("&About Tandem"));
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Tandem"),
+                           tr("<b>Tandem %1</b><p>A desktop companion for people who write "
+                              "code: a chat with a coding model beside a live artifact view.</p>"
+                              "<p>Licensed under the Apache License 2.0.</p>")
+                               .arg(QApplication::applicationVersion()));
+    });
+}
+
+// Closing lets the page go, a runaway script included; opening renders what arrived meanwhile.
+void MainWindow::toggleArtifactPane()
+{
+    if (m_artifacts->isClosedByUser())
+        m_artifacts->openPane();
+    else
+        m_artifacts->closePane();
+    m_menus->action(QStringLiteral("toggleArtifactsAction"))
+        ->setChecked(!m_artifacts->isClosedByUser());
+}
+
 void MainWindow::connectExtractor()
 {
     using artifacts::ArtifactExtractor;
@@ -174,6 +246,8 @@ void MainWindow::stopTask()
 void MainWindow::showRunning(bool running)
 {
     m_chat->setRunning(running);
+    m_menus->action(QStringLiteral("sendAction"))->setEnabled(!running);
+    m_menus->action(QStringLiteral("stopAction"))->setEnabled(running);
     if (!running)
         endText();
 }

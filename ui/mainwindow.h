@@ -25,6 +25,8 @@ class ArtifactToolFeed;
 class ChatView;
 class ComputerMonitor;
 class RepositoryPanel;
+class FindBar;
+class WindowMenus;
 
 // Tandem's window: a banner naming the model and the workspace, the chat on the left and the
 // artifact pane on the right. It runs `loop` on a worker thread for each task the user sends;
@@ -60,10 +62,15 @@ public:
     // which must outlive the window.
     void showArtifactsFrom(artifacts::ArtifactStore &store);
 
+    // The menu bar; every part of the window adds its commands there (see WindowMenus).
+    WindowMenus *menus() const { return m_menus; }
+
 private:
     void buildLayout(const WindowInfo &info);
     void connectRunner();
     void connectExtractor();
+    void buildMenus();
+    void toggleArtifactPane();
     void startTask(const QString &task);
     void stopTask();
     void showRunning(bool running);
@@ -78,6 +85,8 @@ private:
     ComputerMonitor *m_monitor = nullptr;
     ApprovalBridge *m_approvals = nullptr;
     RepositoryPanel *m_repository = nullptr;
+    FindBar *m_findBar = nullptr;
+    WindowMenus *m_menus = nullptr;
 };
 
 } // namespace tandem::ui

@@ -6,6 +6,7 @@
 #include "ui/mainwindow.h"
 #include "ui/sessionpanel.h"
 #include "ui/transcriptreplay.h"
+#include "ui/windowmenus.h"
 
 #include "session/sessionexporter.h"
 #include "session/sessionrecorder.h"
@@ -62,9 +63,11 @@ void SessionController::addMenu()
 {
     QMenu *menu = m_window.menuBar()->addMenu(tr("&Session"));
     menu->setObjectName(QStringLiteral("sessionMenu"));
-    QAction *start = menu->addAction(tr("&New Session"));
-    start->setShortcut(QKeySequence::New);
+    // The File menu's New Session waits for the sessions to exist; it lives on in this menu.
+    QAction *start = m_window.menus()->action(QStringLiteral("newSessionAction"));
+    start->setEnabled(true);
     connect(start, &QAction::triggered, this, &SessionController::newSession);
+    menu->addAction(start);
     menu->addAction(m_dock->toggleViewAction());
     menu->addSeparator();
     connect(menu->addAction(tr("Export as &Markdown\u2026")), &QAction::triggered, this,

@@ -96,6 +96,21 @@ void parseSandboxRun(const QStringList &arguments, CommandLine &line)
                                     "COMMAND [ARGUMENT...].");
 }
 
+// `tandem audit verify [FILE]`; `arguments` starts with the program name.
+void parseAuditVerify(const QStringList &arguments, CommandLine &line)
+{
+    QCommandLineParser parser;
+    if (!parser.parse(arguments)) {
+        line.error = parserError(parser);
+        return;
+    }
+    const QStringList files = parser.positionalArguments();
+    if (files.size() > 1)
+        line.error = QStringLiteral("tandem audit verify takes one file at most.");
+    else if (!files.isEmpty())
+        line.auditFile = files.first();
+}
+
 } // namespace
 
 QString CommandLine::helpText()
@@ -124,6 +139,11 @@ QString CommandLine::helpText()
         "  tandem session export ID [--format md|json] [--output FILE]\n"
         "      One session as Markdown (the default) or JSON (its messages in the Messages\n"
         "      API's form), on stdout or into FILE.\n"
+        "  tandem audit verify [FILE]\n"
+        "      Check the hash chain of an audit log (default: the one in the data folder)\n"
+        "      and name the first line that does not follow the one before it. Exits 0\n"
+        "      when the chain holds, 1 when it is broken, 3 when the file cannot be read,\n"
+        "      4 when only the last line is incomplete (a write cut short).\n"
         "\n"
         "Options:\n"
         "  --repo PATH      A local git checkout (any folder inside it; your working tree is\n"
@@ -180,6 +200,17 @@ CommandLine CommandLine::parse(const QStringList &arguments)
     if (rest.size() > 1 && rest.at(1) == QLatin1String("session")) {
         rest.removeAt(1);
         SessionCommand::parse(rest, line);
+        return line;
+    }
+    if (rest.size() > 1 && rest.at(1) == QLatin1String("audit")) {
+        line.mode = Mode::AuditVerify;
+        if (rest.size() < 3 || rest.at(2) != QLatin1String("verify")) {
+            line.error =
+                QStringLiteral("tandem audit has one command: tandem audit verify [FILE].");
+            return line;
+        }
+        rest.remove(1, 2);
+        parseAuditVerify(rest, line);
         return line;
     }
     if (rest.size() > 1 && rest.at(1) == QLatin1String("run")) {

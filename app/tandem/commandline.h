@@ -9,11 +9,20 @@ namespace tandem::app {
 
 // What the user asked for on the command line. `tandem` opens the window; `tandem run` works
 // headless; `tandem sandbox run` runs one command in the sandbox the agent would use;
-// `tandem session` lists and exports saved sessions; `tandem --help` and `--version` answer
-// and exit.
+// `tandem session` lists and exports saved sessions; `tandem audit verify` checks the audit
+// log's chain; `tandem --help` and `--version` answer and exit.
 struct CommandLine
 {
-    enum class Mode { Window, Run, SandboxRun, SessionList, SessionExport, Help, Version };
+    enum class Mode {
+        Window,
+        Run,
+        SandboxRun,
+        SessionList,
+        SessionExport,
+        AuditVerify,
+        Help,
+        Version
+    };
 
     Mode mode = Mode::Window;
     QString repo;
@@ -38,6 +47,8 @@ struct CommandLine
     QString format; // md or json
     QString outputFile; // empty: stdout
     QString search;
+
+    QString auditFile; // `tandem audit verify [FILE]`; empty: the data directory's log
 
     QString error; // set when the arguments cannot be used; says what to do
 

@@ -1,3 +1,4 @@
+#include "auditcommand.h"
 #include "commandline.h"
 #include "headlessrun.h"
 #include "sandboxcommand.h"
@@ -89,6 +90,8 @@ int main(int argc, char *argv[])
         QCoreApplication::setApplicationName(QStringLiteral("tandem"));
         return tandem::app::SessionCommand::exec(line);
     }
+    case CommandLine::Mode::AuditVerify:
+        return tandem::app::AuditCommand::exec(line);
     case CommandLine::Mode::Window:
         break;
     }

@@ -15,13 +15,17 @@
 #include "computer/approvaldeskgate.h"
 #include "tools/toolregistry.h"
 #include "ui/approvalbridge.h"
+#include "ui/auditlogwindow.h"
 #include "ui/chatview.h"
 #include "ui/mainwindow.h"
 #include "ui/repositorypanel.h"
+#include "ui/themechoicemenu.h"
+#include "ui/thememanager.h"
 #include "ui/webenginesetup.h"
 
 #include <QApplication>
 #include <QDateTime>
+#include <QIcon>
 #include <QMessageBox>
 
 namespace tandem::app {
@@ -45,6 +49,13 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("dev.tandem.Tandem"));
+    QIcon icon;
+    for (int size : {16, 32, 64, 128, 256})
+        icon.addFile(QStringLiteral(":/icons/dev.tandem.Tandem-%1.png").arg(size));
+    QApplication::setWindowIcon(icon);
+    // Settings in $XDG_CONFIG_HOME/tandem/Tandem.conf, for every QSettings of the window.
+    QApplication::setOrganizationName(QStringLiteral("tandem"));
+    ui::ThemeManager theme;
 
     auto model = ModelSetup::create(line.model);
     if (!model)
@@ -128,6 +139,8 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
         if (computerUse)
             computerMenu->attachMonitor();
     }
+    ui::ThemeChoiceMenu::addTo(window.menus(), &theme);
+    ui::AuditLogWindow::addToMenu(window.menus(), audit.path(), &window);
     sessions.attach(window, *session.loop());
     window.show();
     sessions.start(line.task);

@@ -1,5 +1,7 @@
 #include "audit/auditlog.h"
 
+#include "audit/auditlogreader.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -49,6 +51,25 @@ QByteArray lastLineOf(QFile &file)
     return tail.trimmed();
 }
 
+// The "seq" of an entry; 0 for a line that is not one (the chain then counts on from there).
+long long sequenceOf(const QByteArray &line)
+{
+    const json entry = json::parse(line.toStdString(), nullptr, false);
+    if (!entry.is_object() || !entry.contains("seq") || !entry["seq"].is_number_integer())
+        return 0;
+    return entry["seq"].get<long long>();
+}
+
+// A write cut short (a crash, a full disk) leaves the last line without its newline; the next
+// entry must start a line of its own, not continue the broken one.
+bool endsMidLine(QFile &file)
+{
+    if (file.size() == 0)
+        return false;
+    file.seek(file.size() - 1);
+    return file.read(1) != "\n";
+}
+
 // Holds an exclusive lock on an open file for its lifetime: other Tandem processes writing
 // the same log (the window and a `tandem run`, say) wait their turn, so the chain stays whole.
 class FileLock
@@ -89,8 +110,7 @@ base::Status AuditLog::open()
     const QByteArray last = lastLineOf(file);
     m_lastHash = last.isEmpty() ? kGenesis : hashLine(last);
 
-    const json lastEntry = json::parse(last.toStdString(), nullptr, false);
-    m_sequence = lastEntry.is_object() ? lastEntry.value("seq", 0LL) : 0;
+    m_sequence = sequenceOf(last);
     return {};
 }
 
@@ -120,10 +140,9 @@ base::Status AuditLog::recordBatch(const std::string &kind, std::vector<json> en
     // that is last now, read under the lock.
     const FileLock fileLock(file.handle());
     QByteArray last = lastLineOf(file);
-    const json lastEntry = json::parse(last.toStdString(), nullptr, false);
-    long long sequence = lastEntry.is_object() ? lastEntry.value("seq", 0LL) : 0;
+    QByteArray lines = endsMidLine(file) ? QByteArray("\n") : QByteArray();
+    long long sequence = sequenceOf(last);
 
-    QByteArray lines;
     for (json &fields : entries) {
         json entry = {
             {"seq", ++sequence},
@@ -150,27 +169,11 @@ base::Status AuditLog::recordBatch(const std::string &kind, std::vector<json> en
 
 base::Status AuditLog::verify(const QString &path)
 {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return base::fail("audit_unreadable", QStringLiteral("Cannot read %1.").arg(path));
-
-    QByteArray expected = kGenesis;
-    int lineNumber = 0;
-    while (!file.atEnd()) {
-        const QByteArray line = file.readLine().trimmed();
-        ++lineNumber;
-        if (line.isEmpty())
-            continue;
-
-        const json entry = json::parse(line.toStdString(), nullptr, false);
-        if (!entry.is_object() || entry.value("prev", "") != expected.toStdString()) {
-            return base::fail("audit_broken",
-                              QStringLiteral("%1: line %2 does not follow the line before it.")
-                                  .arg(path)
-                                  .arg(lineNumber));
-        }
-        expected = hashLine(line);
-    }
+    const ChainStatus status = AuditLogReader::verify(path);
+    if (status.state == ChainStatus::State::Unreadable)
+        return base::fail("audit_unreadable", status.reason);
+    if (!status.holds())
+        return base::fail("audit_broken", QStringLiteral("%1: %2").arg(path, status.reason));
     return {};
 }
 

@@ -1,6 +1,7 @@
 #include "audit/auditlog.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -19,6 +20,7 @@ private slots:
     void tamperingIsFound();
     void concurrentWritersKeepTheChain();
     void twoLogsOnOneFileKeepTheChain();
+    void anEntryAfterACutLineStartsItsOwnLine();
 
 private:
     QString writeLog(QTemporaryDir &dir, int lines);
@@ -141,6 +143,26 @@ void tst_AuditLog::twoLogsOnOneFileKeepTheChain()
 
     auto verified = audit::AuditLog::verify(path);
     QVERIFY2(verified.has_value(), verified ? "" : qPrintable(verified.error().message));
+}
+
+// A crash mid-write leaves the last line without its newline; the next entry must not be
+// glued to it, or it would be lost too.
+void tst_AuditLog::anEntryAfterACutLineStartsItsOwnLine()
+{
+    QTemporaryDir dir;
+    const QString path = writeLog(dir, 3);
+    QVERIFY(QFile::resize(path, QFileInfo(path).size() - 10));
+
+    audit::AuditLog log(path);
+    QVERIFY(log.open().has_value());
+    QVERIFY(log.record("git_push", {{"remote", "origin"}}).has_value());
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);
+    QVERIFY(lines.at(3).startsWith("{\"kind\":\"git_push\""));
+    QVERIFY(!audit::AuditLog::verify(path).has_value());
 }
 
 QTEST_GUILESS_MAIN(tst_AuditLog)
