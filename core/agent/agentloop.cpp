@@ -32,6 +32,17 @@ public:
     }
     void toolUseStarted(int, const std::string &, const std::string &) override {}
 
+    // What streamed stays on screen, marked as cut off; the next attempt's text follows it.
+    void retrying(int attempt, std::chrono::milliseconds wait, const std::string &reason) override
+    {
+        emit m_loop->textDelta(QStringLiteral("\n\n*(Interrupted: %1. Trying again in %2 s, "
+                                              "attempt %3.)*\n\n")
+                                   .arg(QString::fromStdString(reason))
+                                   .arg(double(wait.count()) / 1000.0, 0, 'f', 1)
+                                   .arg(attempt));
+        m_loop->recordRetry(attempt, wait, reason);
+    }
+
 private:
     AgentLoop *m_loop;
 };
@@ -58,6 +69,11 @@ AgentLoop::AgentLoop(llm::ModelClient &model, tools::ToolRegistry &tools, audit:
     , m_audit(audit)
     , m_config(std::move(config))
 {}
+
+void AgentLoop::recordRetry(int attempt, std::chrono::milliseconds wait, const std::string &reason)
+{
+    audit("model_retry", {{"attempt", attempt}, {"wait_ms", wait.count()}, {"reason", reason}});
+}
 
 void AgentLoop::cancel()
 {
@@ -128,6 +144,8 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
 {
     llm::ModelRequest request;
     request.system = m_config.systemPrompt;
+    if (m_config.projectContext)
+        request.system += m_config.projectContext();
     request.messages = m_conversation;
     llm::keepRecentImages(request.messages, m_config.maxImages);
     request.tools = offeredTools();

@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace tandem::audit {
 class AuditLog;
 }
@@ -27,6 +29,9 @@ struct AgentConfig
     // its own code-execution tool instead of Tandem's local one; the tools that allow that
     // caller are offered to its code, and its calls are answered here.
     std::string serverCodeExecution;
+    // Called before each request; its text follows the system prompt (the repository's own
+    // instructions, read afresh each time).
+    std::function<std::string()> projectContext = {};
 };
 
 struct AgentOutcome
@@ -58,6 +63,9 @@ public:
     void cancel();
 
     const std::vector<llm::Message> &conversation() const { return m_conversation; }
+
+    // The model client is trying a failed request again: an audit line.
+    void recordRetry(int attempt, std::chrono::milliseconds wait, const std::string &reason);
 
 signals:
     void replyStarted();

@@ -7,6 +7,8 @@
 
 #include <QString>
 
+#include <chrono>
+
 namespace tandem::llm {
 
 struct ModelRequest
@@ -42,6 +44,11 @@ public:
     virtual ~StreamObserver() = default;
     virtual void textDelta(int blockIndex, const std::string &text) = 0;
     virtual void toolUseStarted(int blockIndex, const std::string &id, const std::string &name) = 0;
+    // The reply failed in a way worth another try (overloaded, rate limited); what streamed so
+    // far is void, and attempt number `attempt` starts after `wait`.
+    virtual void retrying(int /*attempt*/, std::chrono::milliseconds /*wait*/,
+                          const std::string & /*reason*/)
+    {}
 };
 
 // A conversation partner that streams replies. send() blocks until the reply ends, fails, or
