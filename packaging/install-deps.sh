@@ -10,6 +10,8 @@ packages=(
     qt6-webchannel-dev libqscintilla2-qt6-dev libcurl4-openssl-dev nlohmann-json3-dev
     libopencv-dev libgit2-dev libxtst-dev libx11-dev libseccomp-dev libqt6sql6-sqlite
     libgl-dev libxkbcommon-dev libxrandr-dev libxext-dev zlib1g-dev
+    # the API key in the desktop keyring (Secret Service, through QtKeychain)
+    qtkeychain-qt6-dev
     # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
     # since crun cannot run with the hybrid cgroups these machines have)
     bubblewrap python3 ca-certificates podman runc conmon
@@ -20,6 +22,8 @@ packages=(
     xvfb xauth imagemagick x11-utils curl poppler-utils
     # computer-use tests and benchmark: layouts, key state, and the reference method's tools
     x11-xkb-utils x11-xserver-utils xdotool scrot
+    # the keyring test: a Secret Service in a private D-Bus session
+    dbus-daemon gnome-keyring
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere

@@ -4,7 +4,9 @@
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
+#include "providerswitcher.h"
 
+#include "agent/projectinstructions.h"
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
 #include "tools/toolregistry.h"
@@ -79,16 +81,18 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
             });
         };
     }
-    agent::ReviewTask session((*model)->client(), audit, options);
+    ProviderSwitcher provider(std::move(*model));
+    agent::ReviewTask session(provider.client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
 
     ui::WindowInfo info;
-    info.modelLabel = (*model)->label();
-    info.demoModel = (*model)->isDemo();
+    info.modelLabel = provider.current().label();
+    info.demoModel = provider.current().isDemo();
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     ui::MainWindow window(*session.loop(), info);
+    provider.attach(window, session.projectInstructions());
     if (computerUse) {
         ui::ComputerMonitor *monitor = window.addComputerMonitor();
         showStep = monitor->observer();
