@@ -40,8 +40,9 @@ std::optional<ProviderSettings::Provider> ProviderSettings::providerOf(const QSt
 
 std::unique_ptr<QSettings> ProviderSettings::open()
 {
-    // INI in the user's XDG configuration folder, whatever the application name is set to.
-    return std::make_unique<QSettings>(QSettings::IniFormat, QSettings::UserScope,
+    // $XDG_CONFIG_HOME/Tandem/Tandem.conf (an INI file on Linux), whatever the application's
+    // own name is set to.
+    return std::make_unique<QSettings>(QSettings::NativeFormat, QSettings::UserScope,
                                        QStringLiteral("Tandem"), QStringLiteral("Tandem"));
 }
 
