@@ -35,9 +35,12 @@ public:
     // What streamed stays on screen, marked as cut off; the next attempt's text follows it.
     void retrying(int attempt, std::chrono::milliseconds wait, const std::string &reason) override
     {
-        emit m_loop->textDelta(QStringLiteral("\n\n*(Interrupted: %1. Trying again in %2 s, "
-                                              "attempt %3.)*\n\n")
-                                   .arg(QString::fromStdString(reason))
+        // A reply cut off mid-stream, or one the service refused before it began.
+        const QString what = reason.ends_with("during the stream")
+                                 ? QStringLiteral("Interrupted: %1")
+                                 : QStringLiteral("The model service answered %1");
+        emit m_loop->textDelta(QStringLiteral("\n\n*(%1. Trying again in %2 s, attempt %3.)*\n\n")
+                                   .arg(what.arg(QString::fromStdString(reason)))
                                    .arg(double(wait.count()) / 1000.0, 0, 'f', 1)
                                    .arg(attempt));
         m_loop->recordRetry(attempt, wait, reason);
