@@ -63,7 +63,7 @@ void ModelBanner::setModel(const QString &label, bool demo)
     if (demo)
         m_model->setText(tr("<b>Demo model</b> (%1): replies are scripted, not written by a real "
                             "model. To use Claude or a local model, choose it in Settings "
-                            "(Ctrl+,).")
+                            "(Ctrl+,) or set ANTHROPIC_API_KEY.")
                              .arg(label.toHtmlEscaped()));
     else
         m_model->setText(tr("<b>Model:</b> %1").arg(label.toHtmlEscaped()));
