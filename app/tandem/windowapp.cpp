@@ -6,7 +6,6 @@
 #include "modelsetup.h"
 #include "providerswitcher.h"
 
-#include "agent/projectinstructions.h"
 #include "agent/reviewtask.h"
 #include "audit/auditlog.h"
 #include "tools/toolregistry.h"
