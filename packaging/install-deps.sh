@@ -10,6 +10,8 @@ packages=(
     qt6-webchannel-dev libqscintilla2-qt6-dev libcurl4-openssl-dev nlohmann-json3-dev
     libopencv-dev libgit2-dev libxtst-dev libx11-dev libseccomp-dev libqt6sql6-sqlite
     libgl-dev libxkbcommon-dev libxrandr-dev libxext-dev zlib1g-dev
+    # the API key in the desktop keyring (Secret Service, through QtKeychain)
+    qtkeychain-qt6-dev
     # run: the bubblewrap backend, and the container backend's local engine (Podman with runc,
     # since crun cannot run with the hybrid cgroups these machines have)
     bubblewrap python3 ca-certificates podman runc conmon
@@ -27,6 +29,8 @@ packages=(
     # packaging: the .deb (cpack with dpkg-shlibdeps), its metadata checks, the icon's PNG
     # sizes, and the clean Debian root the package test installs it into
     dpkg-dev appstream desktop-file-utils librsvg2-bin debootstrap
+    # the keyring test: a Secret Service in a private D-Bus session
+    dbus-daemon gnome-keyring
 )
 
 # npm installs the artifact runtime's pinned packages at build time. A Node.js from elsewhere

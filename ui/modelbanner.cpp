@@ -28,18 +28,12 @@ ModelBanner::ModelBanner(const WindowInfo &info, QWidget *parent)
     : QFrame(parent)
 {
     setObjectName(QStringLiteral("modelBanner"));
-    setStyleSheet(QString::fromLatin1(info.demoModel ? demoStyle : realStyle));
-
     auto *model = new QLabel(this);
+    m_model = model;
     model->setObjectName(QStringLiteral("modelLabel"));
     model->setTextFormat(Qt::RichText);
-    if (info.demoModel)
-        model->setText(tr("<b>Demo model</b> (%1): replies are scripted, not written by a real "
-                          "model. To use Claude, set ANTHROPIC_API_KEY and start Tandem again.")
-                           .arg(info.modelLabel.toHtmlEscaped()));
-    else
-        model->setText(tr("<b>Model:</b> %1").arg(info.modelLabel.toHtmlEscaped()));
     model->setWordWrap(true);
+    setModel(info.modelLabel, info.demoModel);
 
     auto *workspace = new ElidedLabel(Qt::ElideMiddle, this);
     workspace->setObjectName(QStringLiteral("workspaceLabel"));
@@ -61,6 +55,18 @@ ModelBanner::ModelBanner(const WindowInfo &info, QWidget *parent)
     layout->setSpacing(24);
     layout->addWidget(model, 3);
     layout->addLayout(where, 2);
+}
+
+void ModelBanner::setModel(const QString &label, bool demo)
+{
+    setStyleSheet(QString::fromLatin1(demo ? demoStyle : realStyle));
+    if (demo)
+        m_model->setText(tr("<b>Demo model</b> (%1): replies are scripted, not written by a real "
+                            "model. To use Claude or a local model, choose it in Settings "
+                            "(Ctrl+,) or set ANTHROPIC_API_KEY.")
+                             .arg(label.toHtmlEscaped()));
+    else
+        m_model->setText(tr("<b>Model:</b> %1").arg(label.toHtmlEscaped()));
 }
 
 } // namespace tandem::ui

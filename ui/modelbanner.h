@@ -2,6 +2,8 @@
 
 #include <QFrame>
 
+class QLabel;
+
 namespace tandem::ui {
 
 struct WindowInfo;
@@ -15,6 +17,12 @@ class ModelBanner : public QFrame
 
 public:
     explicit ModelBanner(const WindowInfo &info, QWidget *parent = nullptr);
+
+    // Another model answers from the next task on (chosen in Settings).
+    void setModel(const QString &label, bool demo);
+
+private:
+    QLabel *m_model = nullptr;
 };
 
 } // namespace tandem::ui

@@ -87,18 +87,18 @@ QString failureLead(const QString &code)
     return RepositoryPanel::tr("Push failed: %1");
 }
 
-// Beside the user's tools.json: ~/.config/tandem/tandem.conf.
+// Beside the user's tools.json: ~/.config/tandem/Tandem.conf.
 QString storedSetting(const QString &key)
 {
     const QSettings settings(QSettings::NativeFormat, QSettings::UserScope,
-                             QStringLiteral("tandem"), QStringLiteral("tandem"));
+                             QStringLiteral("tandem"), QStringLiteral("Tandem"));
     return settings.value(key).toString();
 }
 
 void storeSetting(const QString &key, const QString &value)
 {
     QSettings settings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("tandem"),
-                       QStringLiteral("tandem"));
+                       QStringLiteral("Tandem"));
     if (value.isEmpty())
         settings.remove(key);
     else

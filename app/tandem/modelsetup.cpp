@@ -3,6 +3,8 @@
 #include "datadirectory.h"
 
 #include "llm/anthropicclient.h"
+#include "llm/openaicompatibleclient.h"
+#include "secrets/apikeystore.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -10,6 +12,7 @@
 #include <QFileInfo>
 #include <QLoggingCategory>
 #include <QRegularExpression>
+#include <QSettings>
 
 namespace tandem::app {
 
@@ -55,22 +58,30 @@ ModelSetup::~ModelSetup()
 
 base::Result<std::unique_ptr<ModelSetup>> ModelSetup::create(const QString &spec)
 {
-    std::unique_ptr<ModelSetup> setup(new ModelSetup);
-    const bool haveKey = !qEnvironmentVariable("ANTHROPIC_API_KEY").isEmpty();
+    const auto file = llm::ProviderSettings::open();
+    return create(spec, llm::ProviderSettings::load(*file), secrets::ApiKeyStore());
+}
 
+base::Result<std::unique_ptr<ModelSetup>> ModelSetup::create(const QString &spec,
+                                                             const llm::ProviderSettings &settings,
+                                                             const secrets::ApiKeyStore &keys)
+{
+    std::unique_ptr<ModelSetup> setup(new ModelSetup);
+
+    // The command line wins over the settings file; the default model over nothing.
     base::Status ready;
-    if (spec.isEmpty() && haveKey)
-        ready = setup->setUpAnthropic(QString::fromLatin1(kDefaultModel));
-    else if (spec.isEmpty())
-        ready = setup->setUpScripted(QString());
+    if (spec.isEmpty())
+        ready = setup->setUpFromSettings(settings, keys);
     else if (spec.startsWith(QLatin1String("anthropic:")) && spec.size() > 10)
-        ready = setup->setUpAnthropic(spec.mid(10));
+        ready = setup->setUpAnthropic(spec.mid(10), settings, keys);
+    else if (spec.startsWith(QLatin1String("openai:")) && spec.size() > 7)
+        ready = setup->setUpOpenAi(spec.mid(7), settings, keys);
     else if (spec.startsWith(QLatin1String("scripted:")) && spec.size() > 9)
         ready = setup->setUpScripted(spec.mid(9));
     else
         ready = base::fail("bad_model",
                            QStringLiteral("--model %1 is not understood: use anthropic:NAME (for "
-                                          "example anthropic:%2) or scripted:FILE.")
+                                          "example anthropic:%2), openai:NAME or scripted:FILE.")
                                .arg(spec, QString::fromLatin1(kDefaultModel)));
 
     if (!ready)
@@ -78,23 +89,79 @@ base::Result<std::unique_ptr<ModelSetup>> ModelSetup::create(const QString &spec
     return setup;
 }
 
-base::Status ModelSetup::setUpAnthropic(const QString &model)
+std::shared_ptr<llm::ModelClient> ModelSetup::share(std::shared_ptr<ModelSetup> setup)
 {
-    const QString key = qEnvironmentVariable("ANTHROPIC_API_KEY");
+    llm::ModelClient *client = setup->m_client.get();
+    return std::shared_ptr<llm::ModelClient>(std::move(setup), client);
+}
+
+base::Status ModelSetup::setUpFromSettings(const llm::ProviderSettings &settings,
+                                           const secrets::ApiKeyStore &keys)
+{
+    using Provider = llm::ProviderSettings::Provider;
+    if (!settings.configured) {
+        const bool haveKey = !keys.find(QStringLiteral("anthropic")).isEmpty();
+        return haveKey ? setUpAnthropic(QString::fromLatin1(kDefaultModel), settings, keys)
+                       : setUpScripted(QString());
+    }
+    switch (settings.provider) {
+    case Provider::Anthropic:
+        return setUpAnthropic(settings.model.isEmpty() ? QString::fromLatin1(kDefaultModel)
+                                                       : settings.model,
+                              settings, keys);
+    case Provider::OpenAiCompatible:
+        return setUpOpenAi(settings.model, settings, keys);
+    case Provider::ScriptedDemo:
+        break;
+    }
+    return setUpScripted(QString());
+}
+
+base::Status ModelSetup::setUpAnthropic(const QString &model, const llm::ProviderSettings &settings,
+                                        const secrets::ApiKeyStore &keys)
+{
+    const secrets::ApiKey key = keys.find(QStringLiteral("anthropic"));
     if (key.isEmpty()) {
         return base::fail("no_api_key",
-                          QStringLiteral("ANTHROPIC_API_KEY is not set: export your key, or use "
-                                         "--model scripted:FILE to run without one."));
+                          QStringLiteral("No Anthropic API key: %1 Save one in Settings (Ctrl+,) "
+                                         "or export ANTHROPIC_API_KEY, or use --model "
+                                         "scripted:FILE to run without one.")
+                              .arg(key.note));
     }
+    qCInfo(lcApp, "%s", qPrintable(key.note));
 
     llm::AnthropicClient::Config config;
-    const QString baseUrl = qEnvironmentVariable("ANTHROPIC_BASE_URL");
+    const QString baseUrl = qEnvironmentVariable("ANTHROPIC_BASE_URL", settings.baseUrl);
     if (!baseUrl.isEmpty())
         config.baseUrl = baseUrl;
-    config.apiKey = key;
+    config.apiKey = key.value;
     config.model = model;
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    config.maxTokens = settings.maxTokens;
+    m_client = std::make_shared<llm::AnthropicClient>(config);
     m_label = QStringLiteral("anthropic:%1").arg(model);
+    return {};
+}
+
+base::Status ModelSetup::setUpOpenAi(const QString &model, const llm::ProviderSettings &settings,
+                                     const secrets::ApiKeyStore &keys)
+{
+    if (model.isEmpty()) {
+        return base::fail("bad_model",
+                          QStringLiteral("No model is named for the OpenAI-compatible server: "
+                                         "choose one in Settings (Ctrl+,) or pass "
+                                         "--model openai:NAME."));
+    }
+
+    llm::OpenAiCompatibleClient::Config config;
+    QString baseUrl = qEnvironmentVariable("OPENAI_BASE_URL", settings.baseUrl);
+    config.baseUrl = baseUrl.isEmpty() ? QString::fromLatin1(kDefaultOpenAiUrl) : baseUrl;
+    // Local servers rarely want a key: none found is not an error.
+    config.apiKey = keys.find(QStringLiteral("openai")).value;
+    config.model = model;
+    config.maxTokens = settings.maxTokens;
+    m_label = QStringLiteral("openai:%1 at %2").arg(model, config.baseUrl);
+    config.label = m_label;
+    m_client = std::make_shared<llm::OpenAiCompatibleClient>(config);
     return {};
 }
 
@@ -124,7 +191,7 @@ base::Status ModelSetup::setUpScripted(const QString &scenario)
     m_label = m_demo ? QStringLiteral("scripted demo model")
                      : QStringLiteral("scripted:%1").arg(QFileInfo(scenario).fileName());
     config.label = m_label;
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    m_client = std::make_shared<llm::AnthropicClient>(config);
     m_scripted = true;
     return {};
 }

@@ -5,6 +5,7 @@
 #include "datadirectory.h"
 #include "demorepository.h"
 #include "modelsetup.h"
+#include "providerswitcher.h"
 #include "sessionwiring.h"
 
 #include "agent/reviewtask.h"
@@ -113,19 +114,21 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
             });
         }
     };
-    agent::ReviewTask session((*model)->client(), audit, options);
+    ProviderSwitcher provider(std::move(*model));
+    agent::ReviewTask session(provider.client(), audit, options);
     if (auto prepared = session.prepare(); !prepared)
         return showFatal(prepared.error());
 
     ui::WindowInfo info;
-    info.modelLabel = (*model)->label();
-    info.demoModel = (*model)->isDemo();
+    info.modelLabel = provider.current().label();
+    info.demoModel = provider.current().isDemo();
     info.workspace = session.workspace();
     info.sandbox = session.sandboxSummary();
     // Made before the window and so gone after it: the window's end waits for a running
     // task, which may still be saving.
     SessionWiring sessions({{}, info.workspace, info.modelLabel});
     ui::MainWindow window(*session.loop(), info);
+    provider.attach(window, session.projectInstructions());
     session.loop()->setApprovals(&approvals);
     approvals.setApprover(window.approvalBridge());
     window.chatView()->setAskForEveryTool(policy->asksForEveryTool());

@@ -44,6 +44,20 @@ public:
                                         QString::fromStdString(partialJson));
     }
 
+    // What streamed stays on screen, marked as cut off; the next attempt's text follows it.
+    void retrying(int attempt, std::chrono::milliseconds wait, const std::string &reason) override
+    {
+        // A reply cut off mid-stream, or one the service refused before it began.
+        const QString what = reason.ends_with("during the stream")
+                                 ? QStringLiteral("Interrupted: %1")
+                                 : QStringLiteral("The model service answered %1");
+        emit m_loop->textDelta(QStringLiteral("\n\n*(%1. Trying again in %2 s, attempt %3.)*\n\n")
+                                   .arg(what.arg(QString::fromStdString(reason)))
+                                   .arg(double(wait.count()) / 1000.0, 0, 'f', 1)
+                                   .arg(attempt));
+        m_loop->recordRetry(attempt, wait, reason);
+    }
+
 private:
     AgentLoop *m_loop;
     std::map<int, std::pair<QString, QString>> m_calls; // id and name, by block index
@@ -71,6 +85,11 @@ AgentLoop::AgentLoop(llm::ModelClient &model, tools::ToolRegistry &tools, audit:
     , m_audit(audit)
     , m_config(std::move(config))
 {}
+
+void AgentLoop::recordRetry(int attempt, std::chrono::milliseconds wait, const std::string &reason)
+{
+    audit("model_retry", {{"attempt", attempt}, {"wait_ms", wait.count()}, {"reason", reason}});
+}
 
 void AgentLoop::cancel()
 {
@@ -145,6 +164,8 @@ base::Result<llm::ModelReply> AgentLoop::requestReply(const base::CancelToken &c
 {
     llm::ModelRequest request;
     request.system = m_config.systemPrompt;
+    if (m_config.projectContext)
+        request.system += m_config.projectContext();
     request.messages = m_conversation;
     llm::keepRecentImages(request.messages, m_config.maxImages);
     request.tools = offeredTools();

@@ -10,6 +10,8 @@
 #include <QObject>
 #include <QString>
 
+#include <functional>
+
 namespace tandem::approval {
 class ApprovalDesk;
 }
@@ -31,6 +33,9 @@ struct AgentConfig
     // its own code-execution tool instead of Tandem's local one; the tools that allow that
     // caller are offered to its code, and its calls are answered here.
     std::string serverCodeExecution;
+    // Called before each request; its text follows the system prompt (the repository's own
+    // instructions, read afresh each time).
+    std::function<std::string()> projectContext = {};
 };
 
 struct AgentOutcome
@@ -71,6 +76,9 @@ public:
     // it while no run is live. Tool calls left unanswered at its end, whose results were lost
     // when Tandem stopped, are answered as such so that the model can go on.
     void setConversation(std::vector<llm::Message> conversation);
+
+    // The model client is trying a failed request again: an audit line.
+    void recordRetry(int attempt, std::chrono::milliseconds wait, const std::string &reason);
 
 signals:
     void replyStarted();

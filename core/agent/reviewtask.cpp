@@ -1,5 +1,7 @@
 #include "agent/reviewtask.h"
 
+#include "agent/projectinstructions.h"
+
 #include "audit/auditlog.h"
 #include "ptc/codeexecutiontool.h"
 #include "ptc/toolbroker.h"
@@ -127,6 +129,10 @@ base::Status ReviewTask::prepare()
     AgentConfig config = m_options.agent;
     if (config.systemPrompt.empty())
         config.systemPrompt = repositorySystemPrompt(m_sandbox->workspaceInside());
+    m_instructions = std::make_unique<ProjectInstructions>(m_workspace->path());
+    config.projectContext = [instructions = m_instructions.get()] {
+        return instructions->promptSection();
+    };
     m_loop = std::make_unique<AgentLoop>(m_model, *m_tools, &m_audit, config);
     return {};
 }

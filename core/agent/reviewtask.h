@@ -30,6 +30,8 @@ class ReviewWorkspace;
 
 namespace tandem::agent {
 
+class ProjectInstructions;
+
 struct ReviewTaskOptions
 {
     QString source; // a local checkout or a clone URL
@@ -100,6 +102,8 @@ public:
     base::Result<TestRun> runTests(const TestCommand &command, const base::CancelToken &cancel);
     // Which sandbox the session's commands run in and under what rules, for the window.
     QString sandboxSummary() const { return m_sandboxSummary; }
+    // The workspace's CLAUDE.md and AGENTS.md, once prepared.
+    ProjectInstructions *projectInstructions() const { return m_instructions.get(); }
 
 signals:
     void stepChanged(const QString &description);
@@ -120,6 +124,7 @@ private:
     std::unique_ptr<sandbox::Sandbox> m_sandbox;
     std::unique_ptr<tools::ToolRegistry> m_tools;
     std::unique_ptr<ptc::ToolBroker> m_broker; // scripts' channel to m_tools
+    std::unique_ptr<ProjectInstructions> m_instructions;
     std::unique_ptr<AgentLoop> m_loop;
     std::optional<TestCommand> m_testCommand; // fixed before the model can touch the files
     base::CancelToken m_cancel;

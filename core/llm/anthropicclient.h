@@ -1,8 +1,10 @@
 #pragma once
 
 #include "llm/modelclient.h"
+#include "llm/retrypolicy.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace tandem::llm {
 
@@ -24,7 +26,14 @@ public:
         bool nativeToolTypes = true;
         int connectTimeoutSeconds = 15;
         int idleTimeoutSeconds = 120; // no byte, not even a ping, for this long: give up
+        int maxTokens = 0; // above 0: replaces each request's own max_tokens
+        // Marks the tools, the system prompt and the newest user turn as cache breakpoints.
+        bool promptCaching = true;
+        RetryPolicy retry;
     };
+
+    // Model ids to offer in a picker; any other id the API knows works too.
+    static QStringList suggestedModels();
 
     explicit AnthropicClient(Config config);
 
@@ -36,6 +45,10 @@ public:
     nlohmann::json requestBody(const ModelRequest &request) const;
 
 private:
+    Attempt sendOnce(const ModelRequest &request, StreamObserver *observer,
+                     const base::CancelToken &cancel) const;
+    std::vector<std::string> headersFor(const ModelRequest &request) const;
+
     Config m_config;
 };
 

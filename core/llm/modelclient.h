@@ -7,6 +7,8 @@
 
 #include <QString>
 
+#include <chrono>
+
 namespace tandem::llm {
 
 struct ModelRequest
@@ -48,6 +50,11 @@ public:
         (void)blockIndex;
         (void)partialJson;
     }
+    // The reply failed in a way worth another try (overloaded, rate limited); what streamed so
+    // far is void, and attempt number `attempt` starts after `wait`.
+    virtual void retrying(int /*attempt*/, std::chrono::milliseconds /*wait*/,
+                          const std::string & /*reason*/)
+    {}
 };
 
 // A conversation partner that streams replies. send() blocks until the reply ends, fails, or

@@ -397,7 +397,7 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QTest::keyClick(command, Qt::Key_Return);
     QVERIFY(runTests->isEnabled());
     const QString stored =
-        QString::fromUtf8(readFile(m_home.filePath(u".config/tandem/tandem.conf"_s)));
+        QString::fromUtf8(readFile(m_home.filePath(u".config/tandem/Tandem.conf"_s)));
     QVERIFY2(stored.contains(u"two tests failed"_s), qPrintable(stored));
 
     QSignalSpy tested(m_panel, &ui::RepositoryPanel::testsFinished);

@@ -5,8 +5,10 @@
 #include "../support/replayserver.h"
 #include "../support/sseevents.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QLocale>
 #include <QTcpServer>
 #include <QtTest>
 
@@ -57,13 +59,61 @@ QList<QByteArray> largeEventPieces()
     return {stream.left(start + 1000), stream.mid(start + 1000, 29000), stream.mid(start + 30000)};
 }
 
-llm::AnthropicClient clientFor(const ReplayServer &server)
+llm::AnthropicClient clientFor(const ReplayServer &server, int attempts = 4)
 {
     llm::AnthropicClient::Config config;
     config.baseUrl = server.baseUrl();
     config.apiKey = QStringLiteral("sk-test-key");
     config.model = QStringLiteral("fake-model");
+    config.retry.maxAttempts = attempts;
+    config.retry.baseDelay = std::chrono::milliseconds(50);
     return llm::AnthropicClient(config);
+}
+
+QByteArray apiError(const char *type)
+{
+    return QByteArray(R"({"type":"error","error":{"type":")") + type
+           + R"(","message":"Try again later"}})";
+}
+
+class RetryRecorder : public llm::StreamObserver
+{
+public:
+    void textDelta(int, const std::string &text) override { shown += text; }
+    void toolUseStarted(int, const std::string &, const std::string &name) override
+    {
+        tools.push_back(name);
+    }
+    void retrying(int attempt, std::chrono::milliseconds, const std::string &reason) override
+    {
+        retries.push_back(std::to_string(attempt) + ": " + reason);
+    }
+
+    std::string shown;
+    std::vector<std::string> tools;
+    std::vector<std::string> retries;
+};
+
+// Case 03, variant B: a tool call is streaming when the error event arrives.
+QList<QByteArray> overloadedInsideToolCall()
+{
+    QList<QByteArray> pieces = loadPieces(QStringLiteral("case03-overloaded.json"));
+    const QByteArray error = pieces.takeLast();
+    pieces << sseEvent({{"type", "content_block_stop"}, {"index", 0}})
+           << sseEvent({{"type", "content_block_start"},
+                        {"index", 1},
+                        {"content_block",
+                         {{"type", "tool_use"},
+                          {"id", "toolu_case03"},
+                          {"name", "run_shell"},
+                          {"input", json::object()}}}})
+           << sseEvent(
+                  {{"type", "content_block_delta"},
+                   {"index", 1},
+                   {"delta",
+                    {{"type", "input_json_delta"}, {"partial_json", "{\"cmd\": \"rm -rf bu"}}}})
+           << error;
+    return pieces;
 }
 
 llm::ModelRequest helloRequest()
@@ -96,6 +146,15 @@ private slots:
     void zeroArgumentToolInput();
     void interruptedStreamIsIncomplete_data();
     void interruptedStreamIsIncomplete();
+    void overloadedMidStreamIsRetried_data();
+    void overloadedMidStreamIsRetried();
+    void honoursRetryAfter_data();
+    void honoursRetryAfter();
+    void attemptsAreBounded();
+    void cancelEndsARetryWait();
+    void clientErrorsAreNotRetried();
+    void promptCachingMarksThreeBreakpoints();
+    void maxTokensSettingWins();
     void sendsApiHeaders();
     void declaresToolsByProvider_data();
     void declaresToolsByProvider();
@@ -217,8 +276,9 @@ void tst_AnthropicClient::interruptedStreamIsIncomplete()
     QFETCH(QList<QByteArray>, pieces);
     QFETCH(QString, errorType);
 
+    // One attempt: how a broken stream is assembled, before any retry.
     ReplayServer server(QList<ReplayServer::Response>{{"200 OK", pieces}});
-    auto client = clientFor(server);
+    auto client = clientFor(server, 1);
     auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
 
     QVERIFY(reply.has_value());
@@ -226,6 +286,178 @@ void tst_AnthropicClient::interruptedStreamIsIncomplete()
     QCOMPARE(QString::fromStdString(reply->errorType), errorType);
     // What streamed stays readable for the user.
     QCOMPARE(reply->message.text(), std::string("Here is the plan:\n1. Read the"));
+}
+
+void tst_AnthropicClient::overloadedMidStreamIsRetried_data()
+{
+    QTest::addColumn<QList<QByteArray>>("firstAttempt");
+
+    QTest::newRow("A: error event in the text")
+        << loadPieces(QStringLiteral("case03-overloaded.json"));
+    QTest::newRow("B: error event inside a tool call") << overloadedInsideToolCall();
+}
+
+void tst_AnthropicClient::overloadedMidStreamIsRetried()
+{
+    QFETCH(QList<QByteArray>, firstAttempt);
+
+    ReplayServer server(QList<ReplayServer::Response>{
+        {"200 OK", firstAttempt}, {"200 OK", ReplayServer::cut(textReply("Retried OK."), 9, 2)}});
+    auto client = clientFor(server);
+    RetryRecorder observer;
+    auto reply = client.send(helloRequest(), &observer, base::CancelToken());
+
+    QVERIFY2(reply.has_value(), reply ? "" : qPrintable(reply.error().message));
+    QVERIFY(reply->complete);
+    QCOMPARE(reply->message.text(), std::string("Retried OK."));
+    QVERIFY(reply->message.toolUses().empty());
+    // The error's own type, not the HTTP status (200), made it a retry.
+    QCOMPARE(observer.retries, std::vector<std::string>{"2: overloaded_error during the stream"});
+    QCOMPARE(server.requestBodies().size(), 2);
+    QVERIFY(!server.requestBodies().value(1).contains("1. Read the"));
+    QCOMPARE(server.requestBodies().value(1), server.requestBodies().value(0));
+}
+
+void tst_AnthropicClient::honoursRetryAfter_data()
+{
+    QTest::addColumn<QByteArray>("status");
+    QTest::addColumn<QByteArray>("headers");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<int>("minimumMs");
+    QTest::addColumn<int>("maximumMs");
+
+    // The base delay is 50 ms here: waits near a second come from the header alone.
+    QTest::newRow("429 rate limit, seconds")
+        << QByteArray("429 Too Many Requests") << QByteArray("Retry-After: 1\r\n")
+        << apiError("rate_limit_error") << 1000 << 1600;
+    QTest::newRow("529 overloaded, fractional")
+        << QByteArray("529 Overloaded") << QByteArray("retry-after: 0.7\r\n")
+        << apiError("overloaded_error") << 700 << 1300;
+    // DATE becomes an HTTP date two seconds after the row starts (one-second resolution).
+    QTest::newRow("503 with an HTTP date")
+        << QByteArray("503 Service Unavailable") << QByteArray("Retry-After: DATE\r\n")
+        << apiError("api_error") << 900 << 2600;
+    QTest::newRow("500 without retry-after: back-off")
+        << QByteArray("500 Internal Server Error") << QByteArray() << apiError("api_error") << 25
+        << 600;
+}
+
+void tst_AnthropicClient::honoursRetryAfter()
+{
+    QFETCH(QByteArray, status);
+    QFETCH(QByteArray, headers);
+    QFETCH(QByteArray, body);
+    QFETCH(int, minimumMs);
+    QFETCH(int, maximumMs);
+
+    const QString date = QLocale::c().toString(QDateTime::currentDateTimeUtc().addSecs(2),
+                                               QStringLiteral("ddd, dd MMM yyyy hh:mm:ss 'GMT'"));
+    headers.replace("DATE", date.toLatin1());
+    ReplayServer server(
+        QList<ReplayServer::Response>{{status, {body}, headers}, {"200 OK", {textReply("ok")}}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY2(reply.has_value(), reply ? "" : qPrintable(reply.error().message));
+    QCOMPARE(reply->message.text(), std::string("ok"));
+    const QList<qint64> times = server.requestTimes();
+    QCOMPARE(times.size(), 2);
+    const qint64 gap = times[1] - times[0];
+    qInfo("waited %lld ms between the attempts", gap);
+    QVERIFY2(gap >= minimumMs && gap <= maximumMs, qPrintable(QString::number(gap)));
+}
+
+void tst_AnthropicClient::attemptsAreBounded()
+{
+    const ReplayServer::Response busy{
+        "529 Overloaded", {apiError("overloaded_error")}, "Retry-After: 0\r\n"};
+    ReplayServer server(QList<ReplayServer::Response>{busy, busy, busy, {"200 OK", {"x"}}});
+    auto client = clientFor(server, 3);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("model_error"));
+    QVERIFY2(reply.error().message.contains(QStringLiteral("overloaded_error")),
+             qPrintable(reply.error().message));
+    QVERIFY(reply.error().message.contains(QStringLiteral("after 3 attempts")));
+    QCOMPARE(server.requestBodies().size(), 3);
+}
+
+void tst_AnthropicClient::cancelEndsARetryWait()
+{
+    ReplayServer server(QList<ReplayServer::Response>{
+        {"429 Too Many Requests", {apiError("rate_limit_error")}, "Retry-After: 30\r\n"}});
+    auto client = clientFor(server);
+    base::CancelToken cancel;
+    RetryRecorder observer;
+    std::thread stopper([cancel] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        cancel.cancel();
+    });
+
+    QElapsedTimer clock;
+    clock.start();
+    auto reply = client.send(helloRequest(), &observer, cancel);
+    const qint64 elapsed = clock.elapsed();
+    stopper.join();
+
+    QVERIFY(!reply.has_value());
+    QCOMPARE(reply.error().code, QStringLiteral("cancelled"));
+    QCOMPARE(observer.retries.size(), size_t(1));
+    QCOMPARE(server.requestBodies().size(), 1);
+    QVERIFY2(elapsed >= 290 && elapsed < 700, qPrintable(QString::number(elapsed)));
+}
+
+void tst_AnthropicClient::clientErrorsAreNotRetried()
+{
+    ReplayServer server(QList<ReplayServer::Response>{
+        {"400 Bad Request", {apiError("invalid_request_error")}, "Retry-After: 0\r\n"},
+        {"200 OK", {textReply("never")}}});
+    auto client = clientFor(server);
+    auto reply = client.send(helloRequest(), nullptr, base::CancelToken());
+
+    QVERIFY(!reply.has_value());
+    QVERIFY(reply.error().message.contains(QStringLiteral("invalid_request_error")));
+    QCOMPARE(server.requestBodies().size(), 1);
+}
+
+void tst_AnthropicClient::promptCachingMarksThreeBreakpoints()
+{
+    llm::ModelRequest request = helloRequest();
+    request.system = "You work on a repository.";
+    request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124", {}});
+    request.tools.push_back({"read", "Read a file", {{"type", "object"}}, {}, {}});
+    request.messages.push_back(
+        {llm::Role::Assistant, {llm::ContentBlock::makeToolUse("t1", "read", json::object())}});
+    request.messages.push_back({llm::Role::User,
+                                {llm::ContentBlock::makeToolResult("t1", "contents", false),
+                                 llm::ContentBlock::makeText("And now?")}});
+
+    llm::AnthropicClient::Config config;
+    const json body = llm::AnthropicClient(config).requestBody(request);
+    const json ephemeral = {{"type", "ephemeral"}};
+    QCOMPARE(body["tools"][1]["cache_control"], ephemeral);
+    QVERIFY(!body["tools"][0].contains("cache_control"));
+    QCOMPARE(body["system"][0]["text"], json("You work on a repository."));
+    QCOMPARE(body["system"][0]["cache_control"], ephemeral);
+    QCOMPARE(body["messages"][2]["content"][1]["cache_control"], ephemeral);
+    QVERIFY(!body["messages"][0]["content"][0].contains("cache_control"));
+    // The API refuses more than four breakpoints.
+    QCOMPARE(QByteArray::fromStdString(body.dump()).count("cache_control"), 3);
+
+    config.promptCaching = false;
+    const json plain = llm::AnthropicClient(config).requestBody(request);
+    QCOMPARE(plain["system"], json("You work on a repository."));
+    QVERIFY(!QByteArray::fromStdString(plain.dump()).contains("cache_control"));
+}
+
+void tst_AnthropicClient::maxTokensSettingWins()
+{
+    llm::AnthropicClient::Config config;
+    QCOMPARE(llm::AnthropicClient(config).requestBody(helloRequest())["max_tokens"], json(8192));
+    config.maxTokens = 2048;
+    QCOMPARE(llm::AnthropicClient(config).requestBody(helloRequest())["max_tokens"], json(2048));
+    QVERIFY(llm::AnthropicClient::suggestedModels().contains(QStringLiteral("claude-sonnet-4-5")));
 }
 
 void tst_AnthropicClient::sendsApiHeaders()
@@ -265,6 +497,7 @@ void tst_AnthropicClient::declaresToolsByProvider()
 
     llm::AnthropicClient::Config config;
     config.nativeToolTypes = native;
+    config.promptCaching = false;
     llm::AnthropicClient client(config);
     llm::ModelRequest request = helloRequest();
     request.tools.push_back({"bash", "Run a command", {{"type", "object"}}, "bash_20250124", {}});
@@ -293,7 +526,8 @@ void tst_AnthropicClient::computerToolNeedsItsBetaHeader()
     QVERIFY(!server.requestHeads().value(1).toLower().contains("anthropic-beta"));
     const json body = json::parse(server.requestBodies().value(0).toStdString());
     QCOMPARE(body["tools"][0], json::parse(R"({"type":"computer_20250124","name":"computer",)"
-                                           R"("display_width_px":1460,"display_height_px":821})"));
+                                           R"("display_width_px":1460,"display_height_px":821,)"
+                                           R"("cache_control":{"type":"ephemeral"}})"));
 }
 
 void tst_AnthropicClient::screenshotsTravelInToolResults()

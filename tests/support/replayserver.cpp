@@ -57,6 +57,7 @@ ReplayServer::ReplayServer(QList<Response> responses)
     socklen_t size = sizeof address;
     ::getsockname(m_listener, reinterpret_cast<sockaddr *>(&address), &size);
     m_port = ntohs(address.sin_port);
+    m_clock.start();
     m_thread = std::thread([this] { serve(); });
 }
 
@@ -83,6 +84,12 @@ QList<QByteArray> ReplayServer::requestHeads() const
 {
     QMutexLocker lock(&m_mutex);
     return m_heads;
+}
+
+QList<qint64> ReplayServer::requestTimes() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_times;
 }
 
 QList<QByteArray> ReplayServer::cut(const QByteArray &stream, int maxPiece, quint32 seed)
@@ -115,9 +122,11 @@ void ReplayServer::serve()
 void ReplayServer::answer(int client, const Response &response)
 {
     QByteArray head;
+    const qint64 arrived = m_clock.elapsed();
     const QByteArray body = readRequest(client, head);
     {
         QMutexLocker lock(&m_mutex);
+        m_times << arrived;
         m_heads << head;
         m_bodies << body;
     }
@@ -125,7 +134,8 @@ void ReplayServer::answer(int client, const Response &response)
     const int yes = 1;
     ::setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof yes);
     const QByteArray status = "HTTP/1.1 " + response.status
-                              + "\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n";
+                              + "\r\nContent-Type: text/event-stream\r\nConnection: close\r\n"
+                              + response.headers + "\r\n";
     ::send(client, status.constData(), status.size(), MSG_NOSIGNAL);
     for (const QByteArray &piece : response.pieces) {
         // A client that hung up (a cancel, say) gets no more.

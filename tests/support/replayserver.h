@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QList>
 #include <QMutex>
 #include <QString>
@@ -18,6 +19,7 @@ public:
     {
         QByteArray status = "200 OK";
         QList<QByteArray> pieces;
+        QByteArray headers = {}; // extra header lines, each ending in \r\n ("Retry-After: 1")
     };
 
     explicit ReplayServer(QList<Response> responses);
@@ -27,6 +29,8 @@ public:
     QString baseUrl() const;
     QList<QByteArray> requestBodies() const;
     QList<QByteArray> requestHeads() const;
+    // When each request arrived, in milliseconds since the server started.
+    QList<qint64> requestTimes() const;
 
     // Cuts a byte stream into pieces of 1..maxPiece bytes at seeded random points.
     static QList<QByteArray> cut(const QByteArray &stream, int maxPiece, quint32 seed);
@@ -42,5 +46,7 @@ private:
     mutable QMutex m_mutex;
     QList<QByteArray> m_bodies;
     QList<QByteArray> m_heads;
+    QList<qint64> m_times;
+    QElapsedTimer m_clock;
     std::thread m_thread;
 };
