@@ -16,8 +16,7 @@ namespace tandem::app {
 
 ComputerUseMenu::ComputerUseMenu(ui::MainWindow &window, audit::AuditLog &audit,
                                  std::unique_ptr<ComputerSetup> &setup,
-                                 tools::ToolRegistry &registry,
-                                 computer::ApprovalGate *gate)
+                                 tools::ToolRegistry &registry, computer::ApprovalGate *gate)
     : QObject()
     , m_window(window)
     , m_audit(audit)

@@ -15,7 +15,7 @@ class AuditLog;
 namespace tandem::computer {
 class ApprovalGate;
 struct ComputerStep;
-}
+} // namespace tandem::computer
 namespace tandem::tools {
 class ToolRegistry;
 }

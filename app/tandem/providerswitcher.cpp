@@ -8,8 +8,8 @@
 #include "ui/settingsdialog.h"
 #include "ui/windowmenus.h"
 
-#include <QLoggingCategory>
 #include <QAction>
+#include <QLoggingCategory>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStatusBar>
@@ -45,9 +45,8 @@ void ProviderSwitcher::attach(ui::MainWindow &window, agent::ProjectInstructions
     QAction *settings = window.menus()->action(QStringLiteral("settingsAction"));
     settings->setEnabled(true);
     connect(settings, &QAction::triggered, this, &ProviderSwitcher::openSettings);
-    QAction *shown =
-        window.menus()->addAction(ui::WindowMenus::View, QStringLiteral("instructionsAction"),
-                                  tr("&Project Instructions…"));
+    QAction *shown = window.menus()->addAction(
+        ui::WindowMenus::View, QStringLiteral("instructionsAction"), tr("&Project Instructions…"));
     connect(shown, &QAction::triggered, this, &ProviderSwitcher::openInstructions);
     shown->setEnabled(instructions != nullptr);
 
