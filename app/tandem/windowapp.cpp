@@ -8,6 +8,7 @@
 #include "providerswitcher.h"
 #include "sessionwiring.h"
 
+#include "agent/agentloop.h"
 #include "agent/reviewtask.h"
 #include "approval/approvaldesk.h"
 #include "artifacts/artifactstore.h"
@@ -40,13 +41,8 @@ int showFatal(const base::Error &error)
     return 1;
 }
 
-} // namespace
-
-int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
+void nameApplication()
 {
-    ui::disableChromiumSandboxIfRoot();
-    ui::registerUrlSchemes();
-    QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("Tandem"));
     QApplication::setApplicationVersion(QStringLiteral(TANDEM_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("dev.tandem.Tandem"));
@@ -56,24 +52,18 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     QApplication::setWindowIcon(icon);
     // Settings in $XDG_CONFIG_HOME/tandem/Tandem.conf, for every QSettings of the window.
     QApplication::setOrganizationName(QStringLiteral("tandem"));
-    ui::ThemeManager theme;
+}
 
-    auto model = ModelSetup::create(line.model);
-    if (!model)
-        return showFatal(model.error());
+// The repository the user named, else the demo one (made on the first start).
+base::Result<QString> sourceRepository(const CommandLine &line)
+{
+    if (!line.repo.isEmpty())
+        return line.repo;
+    return DemoRepository::ensure(dataDirectory());
+}
 
-    QString source = line.repo;
-    if (source.isEmpty()) {
-        auto demo = DemoRepository::ensure(dataDirectory());
-        if (!demo)
-            return showFatal(demo.error());
-        source = *demo;
-    }
-
-    audit::AuditLog audit(dataDirectory() + QStringLiteral("/audit.jsonl"));
-    if (auto opened = audit.open(); !opened)
-        return showFatal(opened.error());
-
+agent::ReviewTaskOptions sessionOptions(const CommandLine &line, const QString &source)
+{
     agent::ReviewTaskOptions options;
     options.source = source;
     options.task = QStringLiteral("session %1")
@@ -83,6 +73,40 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     if (line.codeExecution == QLatin1String("anthropic"))
         options.agent.serverCodeExecution = llm::callers::kCodeExecution20260120;
     options.commitWhenDone = false;
+    return options;
+}
+
+// The loop asks the desk before a call runs; the desk asks the user through the chat's cards.
+void connectApprovals(ui::MainWindow &window, agent::AgentLoop &loop,
+                      approval::ApprovalDesk &approvals, bool askForEveryTool)
+{
+    loop.setApprovals(&approvals);
+    approvals.setApprover(window.approvalBridge());
+    window.chatView()->setAskForEveryTool(askForEveryTool);
+    QObject::connect(window.chatView(), &ui::ChatView::askForEveryToolChanged, &window,
+                     [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
+}
+
+} // namespace
+
+int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
+{
+    ui::disableChromiumSandboxIfRoot();
+    ui::registerUrlSchemes();
+    QApplication app(argc, argv);
+    nameApplication();
+    ui::ThemeManager theme;
+
+    auto model = ModelSetup::create(line.model);
+    if (!model)
+        return showFatal(model.error());
+    auto source = sourceRepository(line);
+    if (!source)
+        return showFatal(source.error());
+    audit::AuditLog audit(dataDirectory() + QStringLiteral("/audit.jsonl"));
+    if (auto opened = audit.open(); !opened)
+        return showFatal(opened.error());
+    agent::ReviewTaskOptions options = sessionOptions(line, *source);
 
     auto policy =
         approval::ApprovalPolicy::load(dataDirectory() + QStringLiteral("/approvals.json"));
@@ -129,11 +153,7 @@ int WindowApp::exec(int &argc, char **argv, const CommandLine &line)
     SessionWiring sessions({{}, info.workspace, info.modelLabel});
     ui::MainWindow window(*session.loop(), info);
     provider.attach(window, session.projectInstructions());
-    session.loop()->setApprovals(&approvals);
-    approvals.setApprover(window.approvalBridge());
-    window.chatView()->setAskForEveryTool(policy->asksForEveryTool());
-    QObject::connect(window.chatView(), &ui::ChatView::askForEveryToolChanged, &window,
-                     [&approvals](bool ask) { approvals.setAskForEveryTool(ask); });
+    connectApprovals(window, *session.loop(), approvals, policy->asksForEveryTool());
     window.addRepositoryPanel(session);
     window.showArtifactsFrom(artifactStore);
     if (registry) {

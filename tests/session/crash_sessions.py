@@ -76,12 +76,23 @@ def environment(root, url):
     return env
 
 
+def without_cache_marks(messages):
+    """A request's messages as the conversation holds them: prompt caching marks a block of
+    the newest turn with cache_control, which belongs to the request, not to the message."""
+    for message in messages:
+        if isinstance(message.get("content"), list):
+            for block in message["content"]:
+                block.pop("cache_control", None)
+    return messages
+
+
 def requests(record):
     if not os.path.exists(record):
         return []
     with open(record) as f:
         # A line still being written has no newline yet.
-        return [json.loads(line)["messages"] for line in f if line.endswith("\n")]
+        return [without_cache_marks(json.loads(line)["messages"]) for line in f
+                if line.endswith("\n")]
 
 
 def store(root):
