@@ -126,7 +126,7 @@ RepositoryPanel *MainWindow::addRepositoryPanel(agent::ReviewTask &session)
     auto *dock = new QDockWidget(tr("Repository"), this);
     dock->setObjectName(QStringLiteral("repositoryDock"));
     dock->setWidget(m_repository);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
+    addSideDock(dock);
 
     connect(m_chat, &ChatView::sendRequested, m_repository, &RepositoryPanel::setTask);
     connect(m_runner, &AgentRunner::runningChanged, m_repository,
@@ -194,6 +194,20 @@ void MainWindow::buildMenus()
                               "<p>Licensed under the Apache License 2.0.</p>")
                                .arg(QApplication::applicationVersion()));
     });
+}
+
+// One column of side panels, as tabs: the chat and the artifact pane are the work, and each
+// needs the width more than a second column of panels would.
+void MainWindow::addSideDock(QDockWidget *dock)
+{
+    if (m_sideDocks.isEmpty()) {
+        addDockWidget(Qt::LeftDockWidgetArea, dock);
+        resizeDocks({dock}, {340}, Qt::Horizontal);
+    } else {
+        tabifyDockWidget(m_sideDocks.first(), dock);
+        m_sideDocks.first()->raise();
+    }
+    m_sideDocks.append(dock);
 }
 
 // Closing lets the page go, a runaway script included; opening renders what arrived meanwhile.

@@ -4,6 +4,7 @@
 
 #include <QMainWindow>
 
+class QDockWidget;
 class QSplitter;
 
 namespace tandem::agent {
@@ -62,6 +63,9 @@ public:
     // which must outlive the window.
     void showArtifactsFrom(artifacts::ArtifactStore &store);
 
+    // Puts a side panel (sessions, repository) in the window's one column of tabbed panels.
+    void addSideDock(QDockWidget *dock);
+
     // The menu bar; every part of the window adds its commands there (see WindowMenus).
     WindowMenus *menus() const { return m_menus; }
 
@@ -87,6 +91,7 @@ private:
     RepositoryPanel *m_repository = nullptr;
     FindBar *m_findBar = nullptr;
     WindowMenus *m_menus = nullptr;
+    QList<QDockWidget *> m_sideDocks;
 };
 
 } // namespace tandem::ui

@@ -47,8 +47,7 @@ void SessionController::addDock()
     m_dock = new QDockWidget(tr("Sessions"), &m_window);
     m_dock->setObjectName(QStringLiteral("sessionDock"));
     m_dock->setWidget(m_panel);
-    m_window.addDockWidget(Qt::LeftDockWidgetArea, m_dock);
-    m_window.resizeDocks({m_dock}, {260}, Qt::Horizontal);
+    m_window.addSideDock(m_dock);
 
     connect(m_panel, &SessionPanel::searchChanged, this, &SessionController::refreshList);
     connect(m_panel, &SessionPanel::newRequested, this, &SessionController::newSession);

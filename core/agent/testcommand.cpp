@@ -29,8 +29,11 @@ bool hasPythonTests(const QDir &root)
 {
     QDirIterator it(root.path(), {QStringLiteral("test_*.py"), QStringLiteral("*_test.py")},
                     QDir::Files, QDirIterator::Subdirectories);
+    // Hidden folders inside the repository (.git, .venv) do not count; the workspace itself
+    // usually lives in one (~/.local/share), so only the part below the root is looked at.
     while (it.hasNext()) {
-        if (!it.next().contains(QStringLiteral("/.")))
+        const QString inside = root.relativeFilePath(it.next());
+        if (!inside.startsWith(QLatin1Char('.')) && !inside.contains(QStringLiteral("/.")))
             return true;
     }
     return false;
