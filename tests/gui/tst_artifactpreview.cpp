@@ -2,6 +2,7 @@
 #include "ui/artifactpane.h"
 #include "ui/previewwatchdog.h"
 #include "ui/webenginesetup.h"
+#include "windowtest.h"
 
 #include "artifacts/artifact.h"
 
@@ -64,14 +65,6 @@ QStringList problems(ui::ArtifactPane *pane)
     for (int row = 0; row < pane->problemList()->count(); ++row)
         texts.append(pane->problemList()->item(row)->text());
     return texts;
-}
-
-void saveScreenshot(QWidget *window, const QString &name)
-{
-    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
-    QDir().mkpath(folder);
-    if (window->grab().save(folder + u'/' + name))
-        std::printf("screenshot: %s/%s\n", qPrintable(folder), qPrintable(name));
 }
 
 } // namespace
@@ -157,7 +150,7 @@ void TestArtifactPreview::reactDashboardRendersItsBarsWithTailwindColours()
     const QImage pixels = view->grab().toImage();
     QVERIFY(hasColour(pixels, QColor(243, 244, 246)));
     QVERIFY(hasColour(pixels, QColor(59, 130, 246)));
-    saveScreenshot(m_window.get(), QStringLiteral("artifact-dashboard.png"));
+    windowtest::saveScreenshot(m_window.get(), QStringLiteral("artifact-dashboard.png"));
 }
 
 void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
@@ -180,7 +173,7 @@ void TestArtifactPreview::missingExportIsNamedAndTheFixRenders()
              qPrintable(shown));
     // The page's own error panel, its red rule on screen.
     QTRY_VERIFY_WITH_TIMEOUT(hasColour(view->grab().toImage(), QColor(220, 38, 38)), 5000);
-    saveScreenshot(m_window.get(), QStringLiteral("artifact-error.png"));
+    windowtest::saveScreenshot(m_window.get(), QStringLiteral("artifact-error.png"));
 
     // The error goes back to the model as text, with the code it is about.
     QSignalSpy context(m_pane, &ui::ArtifactPane::contextRequested);

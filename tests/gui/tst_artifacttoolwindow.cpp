@@ -5,6 +5,7 @@
 #include "ui/mainwindow.h"
 #include "ui/promptedit.h"
 #include "ui/webenginesetup.h"
+#include "windowtest.h"
 
 #include "agent/agentloop.h"
 #include "artifacts/artifactstore.h"
@@ -59,23 +60,10 @@ private:
 
 void TestArtifactToolWindow::initTestCase()
 {
-    m_server.setProgram(QStringLiteral(TANDEM_MODEL_SERVER));
-    m_server.setArguments({QStringLiteral("--demo"), QStringLiteral("--port"), QStringLiteral("0"),
-                           QStringLiteral("--exit-with-parent")});
-    m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 15000);
-    static const QRegularExpression listening(QStringLiteral("^listening on (http://\\S+)$"));
-    const QRegularExpressionMatch match =
-        listening.match(QString::fromUtf8(m_server.readLine()).trimmed());
-    QVERIFY(match.hasMatch());
-
-    llm::AnthropicClient::Config config;
-    config.baseUrl = match.captured(1);
-    config.apiKey = QStringLiteral("test-key");
-    config.model = QStringLiteral("scripted-demo");
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    QString error;
+    m_client = windowtest::startModelServer(m_server, QStringList{QStringLiteral("--demo")},
+                                            QStringLiteral("scripted-demo"), error);
+    QVERIFY2(m_client, qPrintable(error));
 
     m_tools.add(std::make_unique<artifacts::ArtifactTool>(m_store));
     m_loop = std::make_unique<agent::AgentLoop>(*m_client, m_tools, nullptr, agent::AgentConfig{});

@@ -14,6 +14,7 @@
 #include "tools/texteditortool.h"
 #include "tools/toolregistry.h"
 #include "tools/workspacepaths.h"
+#include "windowtest.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -42,17 +43,6 @@ using nlohmann::json;
 namespace {
 
 constexpr int replyTimeoutMs = 30000;
-
-QString saveScreenshot(QWidget *widget, const QString &name)
-{
-    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
-    QDir().mkpath(folder);
-    const QString path = folder + u'/' + name;
-    if (!widget->grab().save(path))
-        return {};
-    std::printf("screenshot: %s\n", qPrintable(path));
-    return path;
-}
 
 } // namespace
 
@@ -115,26 +105,13 @@ void TestChatApprovals::initTestCase()
 
 void TestChatApprovals::startServer()
 {
-    m_server.setProgram(QStringLiteral(TANDEM_MODEL_SERVER));
-    m_server.setArguments({QStringLiteral("--scenario"),
-                           QStringLiteral(TANDEM_SOURCE_DIR "/tests/gui/chat_approvals.json"),
-                           QStringLiteral("--port"), QStringLiteral("0"),
-                           QStringLiteral("--exit-with-parent")});
-    m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 15000);
-
-    const QString firstLine = QString::fromUtf8(m_server.readLine()).trimmed();
-    static const QRegularExpression listening(QStringLiteral("^listening on (http://\\S+)$"));
-    const QRegularExpressionMatch match = listening.match(firstLine);
-    QVERIFY2(match.hasMatch(), qPrintable(firstLine));
-
-    llm::AnthropicClient::Config config;
-    config.baseUrl = match.captured(1);
-    config.apiKey = QStringLiteral("test-key");
-    config.model = QStringLiteral("scripted-chat");
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    QString error;
+    m_client = windowtest::startModelServer(
+        m_server,
+        QStringList{QStringLiteral("--scenario"),
+                    QStringLiteral(TANDEM_SOURCE_DIR "/tests/gui/chat_approvals.json")},
+        QStringLiteral("scripted-chat"), error);
+    QVERIFY2(m_client, qPrintable(error));
 }
 
 void TestChatApprovals::cleanupTestCase()
@@ -218,7 +195,7 @@ void TestChatApprovals::replyRendersAndApprovalsGate()
         m_window->findChild<QScrollArea *>(QStringLiteral("transcriptScroll"))->verticalScrollBar();
     QTRY_COMPARE(bar->value(), bar->maximum());
     QTest::qWait(100); // the last layout pass before the picture
-    saveScreenshot(m_window.get(), QStringLiteral("chat-approval-waiting.png"));
+    windowtest::saveScreenshot(m_window.get(), QStringLiteral("chat-approval-waiting.png"));
 
     QTest::mouseClick(first->findChild<QPushButton *>(QStringLiteral("approvalAllowOnce")),
                       Qt::LeftButton);
@@ -268,8 +245,8 @@ void TestChatApprovals::replyRendersAndApprovalsGate()
 
     bar->setValue(bar->maximum());
     QTest::qWait(100);
-    saveScreenshot(m_window.get(), QStringLiteral("chat-approvals-answered.png"));
-    saveScreenshot(m_window->chatView(), QStringLiteral("chat-transcript.png"));
+    windowtest::saveScreenshot(m_window.get(), QStringLiteral("chat-approvals-answered.png"));
+    windowtest::saveScreenshot(m_window->chatView(), QStringLiteral("chat-transcript.png"));
 }
 
 int main(int argc, char **argv)

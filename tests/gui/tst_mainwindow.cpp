@@ -7,6 +7,7 @@
 #include "ui/promptedit.h"
 #include "ui/streamingmarkdownlabel.h"
 #include "ui/webenginesetup.h"
+#include "windowtest.h"
 
 #include "agent/agentloop.h"
 #include "llm/anthropicclient.h"
@@ -58,17 +59,6 @@ bool containsColour(const QImage &image, QColor colour, int tolerance)
     return false;
 }
 
-QString saveScreenshot(QWidget *window, const QString &name)
-{
-    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
-    QDir().mkpath(folder);
-    const QString path = folder + u'/' + name;
-    if (!window->grab().save(path))
-        return {};
-    std::printf("screenshot: %s\n", qPrintable(path));
-    return path;
-}
-
 } // namespace
 
 class TestMainWindow : public QObject
@@ -103,27 +93,13 @@ void TestMainWindow::initTestCase()
 {
     QVERIFY(m_workspace.isValid());
 
-    m_server.setProgram(QStringLiteral(TANDEM_MODEL_SERVER));
-    m_server.setArguments({QStringLiteral("--demo"), QStringLiteral("--port"), QStringLiteral("0"),
-                           QStringLiteral("--exit-with-parent")});
-    m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 15000);
-
-    const QString firstLine = QString::fromUtf8(m_server.readLine()).trimmed();
-    static const QRegularExpression listening(QStringLiteral("^listening on (http://\\S+)$"));
-    const QRegularExpressionMatch match = listening.match(firstLine);
-    QVERIFY2(match.hasMatch(), qPrintable(firstLine));
-
-    llm::AnthropicClient::Config config;
-    config.baseUrl = match.captured(1);
-    config.apiKey = QStringLiteral("test-key");
-    config.model = QStringLiteral("scripted-demo");
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    QString error;
+    m_client = windowtest::startModelServer(m_server, QStringList{QStringLiteral("--demo")},
+                                            QStringLiteral("scripted-demo"), error);
+    QVERIFY2(m_client, qPrintable(error));
 
     openWindow();
-    saveScreenshot(m_window.get(), QStringLiteral("mainwindow-empty.png"));
+    windowtest::saveScreenshot(m_window.get(), QStringLiteral("mainwindow-empty.png"));
 }
 
 void TestMainWindow::cleanupTestCase()
@@ -195,7 +171,8 @@ void TestMainWindow::dashboardStreamsAndRenders()
     QWebEngineView *view = pane->webView();
     QTRY_VERIFY_WITH_TIMEOUT(containsColour(view->grab().toImage(), accentBlue, 3), 15000);
 
-    const QString path = saveScreenshot(m_window.get(), QStringLiteral("mainwindow.png"));
+    const QString path =
+        windowtest::saveScreenshot(m_window.get(), QStringLiteral("mainwindow.png"));
     QVERIFY(!path.isEmpty());
 
     // Send to chat puts the page in the prompt, for the user to ask about it.

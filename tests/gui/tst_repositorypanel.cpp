@@ -9,6 +9,7 @@
 #include "audit/auditlog.h"
 #include "llm/anthropicclient.h"
 #include "vcs/reviewworkspace.h"
+#include "windowtest.h"
 
 #include <Qsci/qscilexerdiff.h>
 
@@ -108,17 +109,6 @@ bool copyTree(const QString &from, const QString &to)
     return run(from, u"cp"_s, {u"-a"_s, from + u"/."_s, to}).exitCode == 0;
 }
 
-QString saveScreenshot(QWidget *window, const QString &name)
-{
-    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
-    QDir().mkpath(folder);
-    const QString path = folder + u'/' + name;
-    if (!window->grab().save(path))
-        return {};
-    std::printf("screenshot: %s\n", qPrintable(path));
-    return path;
-}
-
 // The lexer's style at the start of the first line of the view that holds `text`.
 int styleOfLine(ui::DiffView *view, const QString &text)
 {
@@ -197,22 +187,10 @@ void TestRepositoryPanel::initTestCase()
 
 void TestRepositoryPanel::startModelServer()
 {
-    m_modelServer.setProgram(QStringLiteral(TANDEM_MODEL_SERVER));
-    m_modelServer.setArguments({u"--demo"_s, u"--port"_s, u"0"_s, u"--exit-with-parent"_s});
-    m_modelServer.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_modelServer.start();
-    QVERIFY2(m_modelServer.waitForStarted(), qPrintable(m_modelServer.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_modelServer.canReadLine(), 15'000);
-    const QString line = QString::fromUtf8(m_modelServer.readLine()).trimmed();
-    static const QRegularExpression listening(u"^listening on (http://\\S+)$"_s);
-    const auto match = listening.match(line);
-    QVERIFY2(match.hasMatch(), qPrintable(line));
-
-    llm::AnthropicClient::Config config;
-    config.baseUrl = match.captured(1);
-    config.apiKey = u"test-key"_s;
-    config.model = u"scripted-demo"_s;
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    QString error;
+    m_client = windowtest::startModelServer(m_modelServer, QStringList{u"--demo"_s},
+                                            u"scripted-demo"_s, error);
+    QVERIFY2(m_client, qPrintable(error));
 }
 
 void TestRepositoryPanel::startGitServer()
@@ -361,7 +339,7 @@ void TestRepositoryPanel::fixTestAndPush()
     QCOMPARE(progress->value(), progress->maximum());
     QVERIFY(child<QLabel>("repositoryStatus")->text().contains(u"Pushed refs/heads/"_s));
 
-    QVERIFY(!saveScreenshot(m_window.get(), u"repositorypanel-pushed.png"_s).isEmpty());
+    QVERIFY(!windowtest::saveScreenshot(m_window.get(), u"repositorypanel-pushed.png"_s).isEmpty());
 }
 
 // A remote that refuses the branch: the panel names the ref and the remote's reason, says the
@@ -451,7 +429,8 @@ void TestRepositoryPanel::rejectedPushShowsTheRef()
     QVERIFY(audit.contains(u"\"tests\":\"not run\""_s));
     QVERIFY(!audit.contains(kToken));
 
-    QVERIFY(!saveScreenshot(m_window.get(), u"repositorypanel-rejected.png"_s).isEmpty());
+    QVERIFY(
+        !windowtest::saveScreenshot(m_window.get(), u"repositorypanel-rejected.png"_s).isEmpty());
 }
 
 // Case 25's third scenario: someone else pushed the branch first. The panel reports the ref as

@@ -13,6 +13,7 @@
 #include "agent/agentloop.h"
 #include "llm/anthropicclient.h"
 #include "tools/toolregistry.h"
+#include "windowtest.h"
 
 #include <QApplication>
 #include <QDir>
@@ -35,17 +36,6 @@ using namespace tandem;
 namespace {
 
 constexpr int replyTimeoutMs = 60000;
-
-QString saveScreenshot(QWidget *window, const QString &name)
-{
-    const QString folder = QStringLiteral(TANDEM_BINARY_DIR "/tests/screenshots");
-    QDir().mkpath(folder);
-    const QString path = folder + u'/' + name;
-    if (!window->grab().save(path))
-        return {};
-    std::printf("screenshot: %s\n", qPrintable(path));
-    return path;
-}
 
 QStringList userMessages(const QWidget *window)
 {
@@ -96,23 +86,10 @@ void TestSessionWindow::initTestCase()
 {
     QVERIFY(m_dir.isValid());
 
-    m_server.setProgram(QStringLiteral(TANDEM_MODEL_SERVER));
-    m_server.setArguments({QStringLiteral("--demo"), QStringLiteral("--port"), QStringLiteral("0"),
-                           QStringLiteral("--exit-with-parent")});
-    m_server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    m_server.start();
-    QVERIFY2(m_server.waitForStarted(), qPrintable(m_server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(m_server.canReadLine(), 15000);
-    const QString firstLine = QString::fromUtf8(m_server.readLine()).trimmed();
-    static const QRegularExpression listening(QStringLiteral("^listening on (http://\\S+)$"));
-    const QRegularExpressionMatch match = listening.match(firstLine);
-    QVERIFY2(match.hasMatch(), qPrintable(firstLine));
-
-    llm::AnthropicClient::Config config;
-    config.baseUrl = match.captured(1);
-    config.apiKey = QStringLiteral("test-key");
-    config.model = QStringLiteral("scripted-demo");
-    m_client = std::make_unique<llm::AnthropicClient>(config);
+    QString error;
+    m_client = windowtest::startModelServer(m_server, QStringList{QStringLiteral("--demo")},
+                                            QStringLiteral("scripted-demo"), error);
+    QVERIFY2(m_client, qPrintable(error));
     openWindow();
 }
 
@@ -212,7 +189,8 @@ void TestSessionWindow::restartResumesTheSessionAndContinues()
     QCOMPARE(saved->at(2).text(), std::string("Thanks. What else?"));
     QVERIFY(m_window->findChild<QLabel *>(QStringLiteral("errorLine")) == nullptr);
 
-    const QString path = saveScreenshot(m_window.get(), QStringLiteral("sessions-resumed.png"));
+    const QString path =
+        windowtest::saveScreenshot(m_window.get(), QStringLiteral("sessions-resumed.png"));
     QVERIFY(!path.isEmpty());
 }
 
