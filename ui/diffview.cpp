@@ -16,6 +16,11 @@ const QColor removedText(0x9f, 0x1c, 0x1c);
 QsciLexerDiff *makeLexer(QObject *parent)
 {
     auto *lexer = new QsciLexerDiff(parent);
+    // Light colours stated outright: the dark theme is made from them, even for a view made
+    // while the window is already dark (whose palette would otherwise be taken as the light).
+    lexer->setDefaultPaper(Qt::white);
+    lexer->setPaper(Qt::white, -1);
+    lexer->setDefaultColor(Qt::black);
     lexer->setDefaultFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     lexer->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     lexer->setColor(addedText, QsciLexerDiff::LineAdded);
@@ -39,6 +44,9 @@ DiffView::DiffView(QWidget *parent)
     setMarginWidth(1, 0);
     setWrapMode(QsciScintilla::WrapNone);
     setCaretLineVisible(true);
+    setCaretLineBackgroundColor(QColor(0xf5, 0xf7, 0xfa));
+    setPaper(Qt::white);
+    setColor(Qt::black);
 }
 
 void DiffView::setPatch(const QString &patch)

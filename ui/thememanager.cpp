@@ -108,7 +108,10 @@ bool ThemeManager::eventFilter(QObject *watched, QEvent *event)
     const QEvent::Type type = event->type();
     if ((type == QEvent::StyleChange || type == QEvent::Polish) && watched->isWidgetType())
         adaptStyleSheet(static_cast<QWidget *>(watched));
-    else if (type == QEvent::ChildAdded && qobject_cast<QsciScintilla *>(watched))
+    // An editor may get its lexer while it is still being made (a diff view does), before
+    // anything here could tell it is an editor: it is coloured again before it is first shown.
+    if ((type == QEvent::ChildAdded || type == QEvent::Polish)
+        && qobject_cast<QsciScintilla *>(watched))
         adaptEditorSoon(watched);
     return QObject::eventFilter(watched, event);
 }
