@@ -45,8 +45,9 @@ void ProviderSwitcher::attach(ui::MainWindow &window, agent::ProjectInstructions
     QAction *settings = window.menus()->action(QStringLiteral("settingsAction"));
     settings->setEnabled(true);
     connect(settings, &QAction::triggered, this, &ProviderSwitcher::openSettings);
-    QAction *shown = window.menus()->addAction(
-        ui::WindowMenus::View, QStringLiteral("instructionsAction"), tr("&Project Instructions…"));
+    QAction *shown =
+        window.menus()->addAction(ui::WindowMenus::View, QStringLiteral("instructionsAction"),
+                                  tr("&Project Instructions\u2026"));
     connect(shown, &QAction::triggered, this, &ProviderSwitcher::openInstructions);
     shown->setEnabled(instructions != nullptr);
 

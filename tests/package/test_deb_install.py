@@ -88,8 +88,7 @@ def in_root(root, command, check=True, capture=False):
 
 
 def expect(condition, message):
-    if not condition:
-        sys.exit(f"package test: {message}")
+    assert condition, f"package test: {message}"
 
 
 def check_installed(root):
